@@ -1,0 +1,51 @@
+"""Users and reporting lines, for superusers only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+
+from leadership.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "email", "manager", "is_staff", "is_active"]
+    list_select_related = ["manager"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    autocomplete_fields = ["manager"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (
+            "Reporting line and framework",
+            {"fields": ["manager", "framework", "checkin_interval_days"]},
+        ),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        ("Reporting line", {"fields": ["first_name", "last_name", "email", "manager"]}),
+    ]
+
+    @admin.display(description="Name", ordering="last_name")
+    def full_name(self, user: User) -> str:
+        return user.get_full_name()
+
+    # People's records are for superusers alone, whatever permissions a staff group holds.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_active and request.user.is_superuser

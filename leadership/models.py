@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person using the app. Roles follow from data: anyone with reports is a manager."""
+
+    manager = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        help_text="The person this user reports to. Leave empty for nobody.",
+    )
+    framework = models.ForeignKey(
+        "transitions.Framework",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followers",
+        help_text="The framework this person follows. Leave empty for the default framework.",
+    )
+    checkin_interval_days = models.PositiveSmallIntegerField(
+        "check-in every (days)",
+        default=30,
+        help_text="How often this person is nudged to do a check-in. 30 is monthly.",
+    )
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("pk")),
+                name="user_is_not_own_manager",
+                violation_error_message="A person cannot be her own manager.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(checkin_interval_days__gte=7, checkin_interval_days__lte=365),
+                name="user_checkin_interval_in_range",
+                violation_error_message="The check-in interval must be between 7 and 365 days.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    def clean(self) -> None:
+        super().clean()
+        self._check_reporting_line()
+
+    def _check_reporting_line(self) -> None:
+        """Refuse a manager chain that leads back to this person."""
+        if self.manager_id is None:
+            return
+        if self.pk is not None and self.manager_id == self.pk:
+            raise ValidationError({"manager": "A person cannot be her own manager."})
+        seen: set[int] = set()
+        current = self.manager_id
+        chain = dict(User.objects.filter(manager__isnull=False).values_list("pk", "manager_id"))
+        while current is not None and current not in seen:
+            if self.pk is not None and current == self.pk:
+                raise ValidationError(
+                    {
+                        "manager": "This would make a loop: the chosen manager already "
+                        "reports, directly or indirectly, to this person."
+                    }
+                )
+            seen.add(current)
+            current = chain.get(current)

@@ -1,0 +1,53 @@
+"""Personas shared by every test: a PM, her manager, another PM and manager, the editor."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from leadership.models import User
+from tests.factories import UserFactory
+from transitions.models import Framework, Shift
+
+
+@pytest.fixture
+def framework(db: None) -> Framework:
+    """The article's framework, loaded by the data migration."""
+    return Framework.objects.get(slug="ic-to-product-leader")
+
+
+@pytest.fixture
+def shifts(framework: Framework) -> list[Shift]:
+    return list(Shift.objects.of_framework(framework).in_order())
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    return UserFactory(username="marco", first_name="Marco")
+
+
+@pytest.fixture
+def pm(manager: User) -> User:
+    return UserFactory(username="priya", first_name="Priya", manager=manager)
+
+
+@pytest.fixture
+def other_manager(db: None) -> User:
+    return UserFactory(username="olga", first_name="Olga")
+
+
+@pytest.fixture
+def other_pm(other_manager: User) -> User:
+    return UserFactory(username="sam", first_name="Sam", manager=other_manager)
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    user = UserFactory(username="alex", first_name="Alex", is_staff=True)
+    user.groups.add(Group.objects.get(name="Content editors"))
+    return user
+
+
+@pytest.fixture
+def superuser(db: None) -> User:
+    return UserFactory(username="root", is_staff=True, is_superuser=True)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import factory
+
+from leadership.models import User
+from transitions.models import Area, Framework, Shift, ShiftRevision
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    first_name = factory.Faker("first_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("pw-for-tests")
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Framework
+
+    slug = factory.Sequence(lambda n: f"framework-{n}")
+    title = factory.Sequence(lambda n: f"Framework {n}")
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    framework = factory.SubFactory(FrameworkFactory)
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    title = factory.Sequence(lambda n: f"Area {n}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shift
+        skip_postgeneration_save = True
+
+    area = factory.SubFactory(AreaFactory)
+    slug = factory.Sequence(lambda n: f"shift-{n}")
+    order = factory.Sequence(lambda n: n + 1)
+    from_text = factory.Sequence(lambda n: f"doing thing {n} myself")
+    to_text = factory.Sequence(lambda n: f"helping others do thing {n}")
+
+    @factory.post_generation
+    def first_revision(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            ShiftRevision.objects.create(
+                shift=self,
+                number=1,
+                from_text=self.from_text,
+                to_text=self.to_text,
+                kind=ShiftRevision.Kind.INITIAL,
+            )

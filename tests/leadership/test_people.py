@@ -1,0 +1,76 @@
+"""Reporting lines: nobody manages herself, and no chain loops back."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.test import Client
+
+from leadership.models import User
+from tests.factories import UserFactory
+
+
+def test_the_database_refuses_a_person_managing_herself(pm: User) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=pm.pk).update(manager=pm)
+
+
+def test_validation_refuses_a_person_managing_herself(pm: User) -> None:
+    pm.manager = pm
+    with pytest.raises(ValidationError, match="cannot be her own manager"):
+        pm.full_clean()
+
+
+def test_validation_refuses_a_loop_in_the_reporting_line(pm: User, manager: User) -> None:
+    director = UserFactory(username="dana")
+    manager.manager = director
+    manager.save()
+    director.manager = pm  # pm → marco → dana → pm
+    with pytest.raises(ValidationError, match="would make a loop"):
+        director.full_clean()
+
+
+def test_validation_accepts_a_normal_reporting_line(pm: User, manager: User) -> None:
+    director = UserFactory(username="dana")
+    manager.manager = director
+    manager.full_clean()
+
+
+def test_the_admin_refuses_a_loop_with_a_message(superuser: User, pm: User, manager: User) -> None:
+    client = Client()
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/leadership/user/{manager.pk}/change/",
+        {
+            "username": manager.username,
+            "manager": pm.pk,
+            "checkin_interval_days": 30,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "would make a loop" in response.content.decode()
+    manager.refresh_from_db()
+    assert manager.manager is None
+
+
+def test_the_admin_changes_a_reporting_line(superuser: User, pm: User, other_manager: User) -> None:
+    client = Client()
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/leadership/user/{pm.pk}/change/",
+        {
+            "username": pm.username,
+            "manager": other_manager.pk,
+            "checkin_interval_days": 30,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302
+    pm.refresh_from_db()
+    assert pm.manager == other_manager

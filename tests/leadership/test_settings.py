@@ -1,0 +1,116 @@
+"""Settings from the environment: bad values stop the app with a clear message."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from leadership.env import env_bool, env_database, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1", True),
+        ("true", True),
+        ("YES", True),
+        ("on", True),
+        ("0", False),
+        ("off", False),
+        ("", False),
+    ],
+)
+def test_env_bool_reads_the_usual_spellings(raw: str, expected: bool) -> None:
+    assert env_bool("X", environ={"X": raw}) is expected
+
+
+def test_env_bool_uses_the_default_when_unset() -> None:
+    assert env_bool("X", default=True, environ={}) is True
+
+
+def test_env_bool_rejects_anything_else() -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"X must be one of .* not 'maybe'"):
+        env_bool("X", environ={"X": "maybe"})
+
+
+def test_env_int_rejects_words_and_too_small_numbers() -> None:
+    assert env_int("N", 5, environ={"N": " 12 "}) == 12
+    with pytest.raises(ImproperlyConfigured, match="N must be a whole number, not 'ten'"):
+        env_int("N", 5, environ={"N": "ten"})
+    with pytest.raises(ImproperlyConfigured, match="N must be at least 0, not -1"):
+        env_int("N", 5, minimum=0, environ={"N": "-1"})
+
+
+def test_env_list_splits_on_commas() -> None:
+    assert env_list("H", environ={"H": "a.example, b.example,,"}) == ["a.example", "b.example"]
+    assert env_list("H", default=["x"], environ={}) == ["x"]
+
+
+def test_database_defaults_to_a_sqlite_file() -> None:
+    config = env_database("DATABASE_URL", default_sqlite_path="/srv/db.sqlite3", environ={})
+    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/db.sqlite3"}
+
+
+def test_database_url_selects_postgresql() -> None:
+    config = env_database(
+        "DATABASE_URL",
+        default_sqlite_path="unused",
+        environ={"DATABASE_URL": "postgres://app:pw@db.internal:5433/leadership"},
+    )
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "db.internal",
+        5433,
+        "leadership",
+        "app",
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://root@localhost/db", "must start with postgres://"),
+        ("db.internal:5432", "must start with postgres://"),
+        ("postgres://user@host:5432", "must name a database"),
+    ],
+)
+def test_database_url_rejects_what_it_cannot_use(url: str, message: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=message):
+        env_database("DATABASE_URL", default_sqlite_path="unused", environ={"DATABASE_URL": url})
+
+
+def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "leadership.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_app_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
+    result = _check({"DJANGO_DEBUG": "0"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_the_app_names_a_bad_debug_value() -> None:
+    result = _check({"DJANGO_DEBUG": "perhaps"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_the_app_starts_in_debug_with_a_generated_key() -> None:
+    result = _check({"DJANGO_DEBUG": "1"})
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from leadership.models import User
+
+DEMO = {"priya", "sam", "marco", "alex", "admin"}
+
+
+def _snapshot() -> list[tuple]:
+    return list(
+        User.objects.order_by("username").values_list(
+            "username", "password", "manager_id", "is_staff"
+        )
+    )
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_creates_the_demo_accounts(db: None, capsys) -> None:
+    call_command("seed_demo")
+    assert set(User.objects.values_list("username", flat=True)) == DEMO
+    priya, sam, marco, alex, admin = (
+        User.objects.get(username=name) for name in ("priya", "sam", "marco", "alex", "admin")
+    )
+    assert priya.manager == marco
+    assert sam.manager == marco
+    assert all(u.check_password("leadership-demo") for u in (priya, sam, marco, alex, admin))
+    assert alex.is_staff
+    assert not alex.is_superuser
+    assert alex.groups.filter(name="Content editors").exists()
+    assert admin.is_superuser
+    assert "Created" in capsys.readouterr().out
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_twice_changes_nothing(db: None, capsys) -> None:
+    call_command("seed_demo")
+    before = _snapshot()
+    call_command("seed_demo")
+    assert _snapshot() == before
+    assert "nothing changed" in capsys.readouterr().out
+
+
+@override_settings(DEBUG=False)
+def test_seed_demo_refuses_when_debug_is_off(db: None) -> None:
+    with pytest.raises(CommandError, match="only runs with DJANGO_DEBUG=1"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@override_settings(DEBUG=False)
+def test_seed_demo_runs_with_debug_off_when_forced(db: None) -> None:
+    call_command("seed_demo", force=True)
+    assert User.objects.filter(username="priya").exists()

@@ -1,0 +1,252 @@
+"""Writes that span models, each in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Model, QuerySet
+from django.utils import timezone
+
+from leadership.models import User
+from transitions import framework_file
+from transitions.models import Area, Framework, Shift, ShiftRevision
+
+
+def shift_save(
+    *,
+    shift: Shift,
+    kind: str = "",
+    note: str = "",
+    by: User | None = None,
+) -> ShiftRevision | None:
+    """Save a shift; a new shift or a changed from/to wording gets a new revision.
+
+    The earlier wording stays in `ShiftRevision`, so nothing rated against it is rewritten.
+    `kind` says whether a changed wording is a wording fix or a change of meaning.
+    Returns the new revision, or None when the wording did not change.
+    """
+    with transaction.atomic():
+        if shift.pk is None:
+            if not shift.order:
+                shift.order = (shift.area.shifts.aggregate(top=Max("order"))["top"] or 0) + 1
+            shift.save()
+            number, kind, note = 1, ShiftRevision.Kind.INITIAL, ""
+        else:
+            saved = Shift.objects.select_for_update().get(pk=shift.pk)
+            shift.save()
+            if (saved.from_text, saved.to_text) == (shift.from_text, shift.to_text):
+                return None
+            if kind not in (ShiftRevision.Kind.WORDING_FIX, ShiftRevision.Kind.MEANING_CHANGE):
+                raise ValueError(
+                    f"A rewording is a wording fix or a change of meaning, not {kind!r}."
+                )
+            number = (saved.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
+        return ShiftRevision.objects.create(
+            shift=shift,
+            number=number,
+            from_text=shift.from_text,
+            to_text=shift.to_text,
+            kind=kind,
+            note=note,
+            created_by=by,
+        )
+
+
+def set_retired(*, objects: QuerySet[Area] | QuerySet[Shift], retired: bool) -> int:
+    """Retire (hide from new check-ins, keep in history) or reinstate areas or shifts."""
+    if retired:
+        return objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
+    return objects.filter(retired_at__isnull=False).update(retired_at=None)
+
+
+def apply_order(siblings: QuerySet[Any], wanted: dict[int, int]) -> None:
+    """Give the rows `wanted` (pk → order) their new order among `siblings`.
+
+    Orders are unique among siblings, so rows move through free, temporary positions
+    first; a swap of two rows never trips the constraint. Call inside a transaction.
+    """
+    current = dict(siblings.values_list("pk", "order"))
+    moving = {pk: order for pk, order in wanted.items() if current.get(pk) != order}
+    if not moving:
+        return
+    top = max([*current.values(), *moving.values(), 0])
+    for offset, pk in enumerate(moving, start=1):
+        siblings.filter(pk=pk).update(order=top + offset)
+    for pk, order in moving.items():
+        siblings.filter(pk=pk).update(order=order)
+
+
+def framework_export(framework: Framework) -> dict[str, Any]:
+    """The framework as a file-format dictionary (current wording, retired items left out)."""
+    areas = framework.areas.active().prefetch_related("shifts").order_by("order")
+    return {
+        "format": framework_file.FORMAT_VERSION,
+        "slug": framework.slug,
+        "title": framework.title,
+        "source": {"title": framework.source_title, "url": framework.source_url},
+        "description": framework.description,
+        "areas": [
+            {
+                "slug": area.slug,
+                "title": area.title,
+                "summary": area.summary,
+                "shifts": [
+                    {
+                        "slug": shift.slug,
+                        "from": shift.from_text,
+                        "to": shift.to_text,
+                        "guidance": shift.guidance,
+                    }
+                    for shift in sorted(area.shifts.all(), key=lambda s: s.order)
+                    if not shift.is_retired
+                ],
+            }
+            for area in areas
+        ],
+    }
+
+
+@dataclass
+class ImportReport:
+    framework: Framework
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    reworded: list[str] = field(default_factory=list)
+    not_in_file: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.reworded)
+
+
+def _update_fields(obj: Model, values: dict[str, Any]) -> bool:
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save(update_fields=changed)
+    return bool(changed)
+
+
+def framework_import(
+    data: dict[str, Any],
+    *,
+    by: User | None = None,
+    change_kind: str = ShiftRevision.Kind.MEANING_CHANGE,
+    make_default: bool = False,
+) -> ImportReport:
+    """Create or update a framework from a file-format dictionary, keyed on slugs.
+
+    Importing the same file twice changes nothing. A changed from/to wording becomes a new
+    revision of `change_kind`; areas and shifts missing from the file are kept, after the
+    imported ones, and listed in the report.
+    """
+    framework_file.check(data)
+    source = data.get("source", {})
+    with transaction.atomic():
+        framework, created = Framework.objects.get_or_create(
+            slug=data["slug"],
+            defaults={"title": data["title"]},
+        )
+        report = ImportReport(framework=framework)
+        if created:
+            report.created.append(f"framework {framework.slug}")
+        values = {
+            "title": data["title"],
+            "description": data.get("description", ""),
+            "source_title": source.get("title", ""),
+            "source_url": source.get("url", ""),
+        }
+        if _update_fields(framework, values) and not created:
+            report.updated.append(f"framework {framework.slug}")
+        if make_default and not framework.is_default:
+            Framework.objects.filter(is_default=True).update(is_default=False)
+            framework.is_default = True
+            framework.save(update_fields=["is_default"])
+
+        existing_areas = {area.slug: area for area in framework.areas.all()}
+        area_order: dict[int, int] = {}
+        for position, area_data in enumerate(data["areas"], start=1):
+            area = existing_areas.get(area_data["slug"])
+            if area is None:
+                top = framework.areas.aggregate(top=Max("order"))["top"] or 0
+                area = Area.objects.create(
+                    framework=framework,
+                    slug=area_data["slug"],
+                    title=area_data["title"],
+                    summary=area_data.get("summary", ""),
+                    order=top + 1,
+                )
+                existing_areas[area.slug] = area
+                report.created.append(f"area {area.slug}")
+            elif _update_fields(
+                area, {"title": area_data["title"], "summary": area_data.get("summary", "")}
+            ):
+                report.updated.append(f"area {area.slug}")
+            area_order[area.pk] = position
+            _import_shifts(area, area_data["shifts"], by=by, kind=change_kind, report=report)
+        extras = [area for slug, area in existing_areas.items() if area.pk not in area_order]
+        for offset, area in enumerate(sorted(extras, key=lambda a: a.order), start=1):
+            area_order[area.pk] = len(data["areas"]) + offset
+            report.not_in_file.append(f"area {area.slug}")
+        before = dict(framework.areas.values_list("pk", "order"))
+        apply_order(framework.areas.all(), area_order)
+        if any(before[pk] != order for pk, order in area_order.items()):
+            report.updated.append("area order")
+    return report
+
+
+def _import_shifts(
+    area: Area,
+    shifts: Iterable[dict[str, Any]],
+    *,
+    by: User | None,
+    kind: str,
+    report: ImportReport,
+) -> None:
+    existing = {shift.slug: shift for shift in area.shifts.all()}
+    # A shift slug is unique in its framework; one moved between areas is found there.
+    elsewhere = {
+        shift.slug: shift
+        for shift in Shift.objects.filter(area__framework_id=area.framework_id).exclude(area=area)
+    }
+    wanted: dict[int, int] = {}
+    shifts = list(shifts)
+    for position, shift_data in enumerate(shifts, start=1):
+        slug = shift_data["slug"]
+        shift = existing.get(slug) or elsewhere.get(slug)
+        if shift is None:
+            shift = Shift(
+                area=area,
+                slug=slug,
+                from_text=shift_data["from"],
+                to_text=shift_data["to"],
+                guidance=shift_data.get("guidance", ""),
+            )
+            shift_save(shift=shift, by=by)
+            existing[slug] = shift
+            report.created.append(f"shift {slug}")
+        else:
+            if shift.area_id != area.pk:
+                top = area.shifts.aggregate(top=Max("order"))["top"] or 0
+                Shift.objects.filter(pk=shift.pk).update(area=area, order=top + 1)
+                shift.area, shift.order = area, top + 1
+                existing[slug] = shift
+                report.updated.append(f"shift {slug} (moved to {area.slug})")
+            if _update_fields(shift, {"guidance": shift_data.get("guidance", "")}):
+                report.updated.append(f"shift {slug}")
+            shift.from_text, shift.to_text = shift_data["from"], shift_data["to"]
+            if shift_save(shift=shift, kind=kind, note="Imported", by=by):
+                report.reworded.append(f"shift {slug}")
+        wanted[shift.pk] = position
+    extras = [shift for slug, shift in existing.items() if shift.pk not in wanted]
+    for offset, shift in enumerate(sorted(extras, key=lambda s: s.order), start=1):
+        wanted[shift.pk] = len(shifts) + offset
+        report.not_in_file.append(f"shift {shift.slug}")
+    before = dict(area.shifts.values_list("pk", "order"))
+    apply_order(area.shifts.all(), wanted)
+    if any(before.get(pk) != order for pk, order in wanted.items()):
+        report.updated.append(f"shift order in {area.slug}")
