@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from leadership.models import User
-from transitions.models import Area, Framework, Shift, ShiftRevision
+from transitions.models import Area, Evidence, Framework, Shift, ShiftRevision
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -57,3 +60,22 @@ class ShiftFactory(factory.django.DjangoModelFactory):
                 to_text=self.to_text,
                 kind=ShiftRevision.Kind.INITIAL,
             )
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    """Evidence with one or more shifts: `EvidenceFactory(author=pm, shifts=[shift])`."""
+
+    class Meta:
+        model = Evidence
+        skip_postgeneration_save = True
+
+    author = factory.SubFactory(UserFactory)
+    happened_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+    title = factory.Sequence(lambda n: f"Evidence {n}")
+    body = "What happened, in a few lines."
+    visibility = Evidence.Visibility.PRIVATE
+
+    @factory.post_generation
+    def shifts(self, create: bool, extracted: list[Shift] | None, **kwargs: object) -> None:
+        if create:
+            self.shifts.set(extracted or [Shift.objects.order_by("pk").first()])

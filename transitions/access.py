@@ -1,12 +1,16 @@
-"""Who may see what. One function per object type, each returning what the user may see
-or raising Http404 — an object someone may not know about does not exist for them."""
+"""Who may see what.
+
+One function per object type, each querying only what the user may see and returning the
+object or raising Http404: an object someone may not know about does not exist for them.
+"""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from leadership.models import User
-from transitions.models import Framework
+from transitions.models import Evidence, EvidenceQuerySet, Framework, Shift
 
 
 def framework_for(user: User) -> Framework:
@@ -15,3 +19,50 @@ def framework_for(user: User) -> Framework:
     if framework is None:
         raise Http404("No framework has been set up yet.")
     return framework
+
+
+def shift_for(user: User, slug: str) -> Shift:
+    """A shift of the user's framework (retired ones included: they are in her history)."""
+    shift = (
+        Shift.objects.of_framework(framework_for(user))
+        .select_related("area")
+        .filter(slug=slug)
+        .first()
+    )
+    if shift is None:
+        raise Http404("No such shift in your framework.")
+    return shift
+
+
+def visible_evidence(viewer: User, owner: User) -> EvidenceQuerySet:
+    """The owner's evidence as the viewer may see it: all of it for herself, the shared
+    entries for her current manager, nothing for anybody else."""
+    evidence = Evidence.objects.by(owner)
+    if viewer.pk == owner.pk:
+        return evidence
+    if owner.manager_id is not None and owner.manager_id == viewer.pk:
+        return evidence.shared()
+    return evidence.none()
+
+
+def evidence_for(user: User, pk: int) -> Evidence:
+    """Evidence the user may read: her own, or a report's shared entry."""
+    evidence = (
+        Evidence.objects.filter(
+            Q(author=user) | Q(author__manager=user, visibility=Evidence.Visibility.SHARED),
+            pk=pk,
+        )
+        .select_related("author")
+        .first()
+    )
+    if evidence is None:
+        raise Http404("No such evidence.")
+    return evidence
+
+
+def own_evidence_for(user: User, pk: int) -> Evidence:
+    """Evidence the user may change: only her own."""
+    evidence = Evidence.objects.by(user).filter(pk=pk).first()
+    if evidence is None:
+        raise Http404("No such evidence.")
+    return evidence

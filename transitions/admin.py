@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -246,6 +246,7 @@ class FrameworkAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "description"]
     list_filter = ["is_default"]
     prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [AreaInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Framework]:

@@ -184,3 +184,103 @@ class ShiftRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision {self.number} of {self.shift.slug}"
+
+
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def by(self, author: AbstractBaseUser) -> EvidenceQuerySet:
+        return self.filter(author=author)
+
+    def shared(self) -> EvidenceQuerySet:
+        return self.filter(visibility=Evidence.Visibility.SHARED)
+
+    def newest_first(self) -> EvidenceQuerySet:
+        return self.order_by("-happened_on", "-created_at", "-pk")
+
+    def with_shifts(self) -> EvidenceQuerySet:
+        """Prefetch the linked shifts (with their areas) in one query for any number of rows."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "shifts",
+                queryset=Shift.objects.select_related("area").order_by("area__order", "order"),
+            )
+        )
+
+    def search(self, text: str) -> EvidenceQuerySet:
+        return self.filter(Q(title__icontains=text) | Q(body__icontains=text))
+
+
+class Evidence(models.Model):
+    """A dated example of the PM living a shift, private or shared with her manager."""
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private — only me"
+        SHARED = "shared", "Shared with my manager"
+
+    TITLE_MAX = 200
+    BODY_MAX = 5000
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence"
+    )
+    happened_on = models.DateField("date it happened")
+    title = models.CharField(max_length=TITLE_MAX)
+    body = models.TextField("what happened", max_length=BODY_MAX, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    shifts = models.ManyToManyField(Shift, through="EvidenceShift", related_name="evidence")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["-happened_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["author", "-happened_on"], name="evidence_author_date"),
+            models.Index(
+                fields=["author", "visibility", "-happened_on"], name="evidence_author_vis"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visibility__in=["private", "shared"]), name="evidence_visibility_valid"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="evidence_has_title"),
+            models.CheckConstraint(
+                condition=Q(link="")
+                | Q(link__startswith="http://")
+                | Q(link__startswith="https://"),
+                name="evidence_link_is_http",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], name="evidence_unique_submission"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_shared(self) -> bool:
+        return self.visibility == self.Visibility.SHARED
+
+
+class EvidenceShift(models.Model):
+    """Links evidence to a shift. A shift with evidence is protected from deletion."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="shift_links")
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="evidence_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["evidence", "shift"], name="evidence_shift_unique"),
+        ]
+        indexes = [models.Index(fields=["shift", "evidence"], name="evidence_shift_by_shift")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} → {self.shift_id}"

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max, Model, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Model, QuerySet
 from django.utils import timezone
 
 from leadership.models import User
 from transitions import framework_file
-from transitions.models import Area, Framework, Shift, ShiftRevision
+from transitions.models import Area, Evidence, Framework, Shift, ShiftRevision
 
 
 def shift_save(
@@ -250,3 +251,65 @@ def _import_shifts(
     apply_order(area.shifts.all(), wanted)
     if any(before.get(pk) != order for pk, order in wanted.items()):
         report.updated.append(f"shift order in {area.slug}")
+
+
+class EditConflict(Exception):
+    """The entry changed (in another tab or window) since the form was opened."""
+
+    def __init__(self, current: Evidence) -> None:
+        super().__init__("The entry changed since it was opened.")
+        self.current = current
+
+
+_EVIDENCE_FIELDS = ["happened_on", "title", "body", "link", "visibility"]
+
+
+def evidence_create(
+    *, author: User, data: dict[str, Any], submission_key: uuid.UUID | None
+) -> tuple[Evidence, bool]:
+    """Create evidence with its shifts. A repeated submission (same key) returns the first.
+
+    Returns the evidence and whether it was created now.
+    """
+    if submission_key is not None:
+        existing = Evidence.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(
+                author=author,
+                submission_key=submission_key,
+                **{name: data[name] for name in _EVIDENCE_FIELDS},
+            )
+            evidence.shifts.set(data["shifts"])
+    except IntegrityError:
+        # Two identical submissions raced; the other one won and holds the same content.
+        existing = Evidence.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return evidence, True
+
+
+def evidence_update(*, evidence: Evidence, data: dict[str, Any], expected_version: int) -> Evidence:
+    """Save an edit unless the entry changed since version `expected_version` was read."""
+    with transaction.atomic():
+        current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if current.version != expected_version:
+            raise EditConflict(current)
+        for name in _EVIDENCE_FIELDS:
+            setattr(current, name, data[name])
+        current.version += 1
+        current.save()
+        current.shifts.set(data["shifts"])
+    return current
+
+
+def evidence_set_visibility(*, evidence: Evidence, visibility: str) -> Evidence:
+    """Share or unshare evidence; it counts as an edit, so open forms learn of it."""
+    Evidence.objects.filter(pk=evidence.pk).exclude(visibility=visibility).update(
+        visibility=visibility, version=F("version") + 1, updated_at=timezone.now()
+    )
+    evidence.refresh_from_db(fields=["visibility", "version", "updated_at"])
+    return evidence

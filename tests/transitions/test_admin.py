@@ -256,3 +256,56 @@ def test_superuser_sees_users_and_reporting_lines(
     body = client.get("/admin/leadership/user/").content.decode()
     assert "priya" in body
     assert "marco" in body
+
+
+def test_deleting_a_shift_with_evidence_is_refused_and_retiring_offered(
+    editor_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    from tests.factories import EvidenceFactory
+
+    shift = shifts[0]
+    EvidenceFactory(author=pm, shifts=[shift], title="Private note about my report")
+    page = editor_client.get(f"/admin/transitions/shift/{shift.pk}/delete/").content.decode()
+    assert "cannot be deleted" in page
+    assert "Retire it instead" in page
+    assert "Private note about my report" not in page  # people's data stays hidden
+
+    editor_client.post(f"/admin/transitions/shift/{shift.pk}/delete/", {"post": "yes"})
+    assert Shift.objects.filter(pk=shift.pk).exists()
+
+    response = editor_client.post(f"/admin/transitions/shift/{shift.pk}/retire/")
+    assert response.status_code == 302
+    shift.refresh_from_db()
+    assert shift.is_retired
+
+
+def test_deleting_an_area_with_referenced_shifts_is_refused(
+    editor_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    from tests.factories import EvidenceFactory
+
+    EvidenceFactory(author=pm, shifts=[shifts[0]])
+    area = shifts[0].area
+    page = editor_client.get(f"/admin/transitions/area/{area.pk}/delete/").content.decode()
+    assert "Retire it instead" in page
+    editor_client.post(f"/admin/transitions/area/{area.pk}/delete/", {"post": "yes"})
+    assert Area.objects.filter(pk=area.pk).exists()
+    assert Shift.objects.filter(area=area).count() == 7
+
+
+def test_bulk_delete_of_referenced_shifts_is_refused(
+    editor_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    from tests.factories import EvidenceFactory
+
+    EvidenceFactory(author=pm, shifts=[shifts[0]], title="Secret title")
+    response = editor_client.post(
+        "/admin/transitions/shift/",
+        {"action": "delete_selected", "_selected_action": [shifts[0].pk], "post": "yes"},
+    )
+    assert b"Secret title" not in response.content
+    assert Shift.objects.filter(pk=shifts[0].pk).exists()
+
+
+def test_the_editor_cannot_reach_evidence_in_the_admin(editor_client: Client) -> None:
+    assert editor_client.get("/admin/transitions/evidence/").status_code == 404

@@ -55,3 +55,25 @@ def test_seed_demo_refuses_when_debug_is_off(db: None) -> None:
 def test_seed_demo_runs_with_debug_off_when_forced(db: None) -> None:
     call_command("seed_demo", force=True)
     assert User.objects.filter(username="priya").exists()
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_logs_a_year_of_evidence(db: None) -> None:
+    from django.utils import timezone
+
+    from transitions.models import Evidence, Shift
+
+    call_command("seed_demo")
+    priya = Evidence.objects.filter(author__username="priya")
+    assert 35 <= priya.count() <= 45
+    assert 1 <= priya.filter(visibility="private").count() <= 6
+    dates = sorted(priya.values_list("happened_on", flat=True))
+    assert (timezone.localdate() - dates[0]).days > 300
+    covered = Shift.objects.filter(evidence_links__evidence__author__username="priya").distinct()
+    assert covered.count() >= 10
+    assert 3 <= Evidence.objects.filter(author__username="sam").count() <= 8
+    call_command("seed_demo")
+    assert (
+        Evidence.objects.count()
+        == priya.count() + Evidence.objects.filter(author__username="sam").count()
+    )

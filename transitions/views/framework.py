@@ -24,5 +24,6 @@ def framework(request: HttpRequest) -> HttpResponse:
             "framework": current,
             "areas": areas,
             "shift_count": sum(len(area.shifts.all()) for area in areas),
+            "nav": "framework",
         },
     )

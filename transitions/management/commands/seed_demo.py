@@ -1,16 +1,23 @@
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from leadership.models import User
+from transitions import services
+from transitions.management.commands._demo_content import PRIYA_EVIDENCE, SAM_EVIDENCE
+from transitions.models import Evidence, Framework, Shift
 
 PASSWORD = "leadership-demo"  # noqa: S105 — the documented demo password
 EDITORS_GROUP = "Content editors"
+DEMO_NAMESPACE = uuid.UUID("5d1c7a52-4f0e-4b8e-9a57-6c1f3f0d2b11")
 
 # username, first name, last name, manager's username
 PEOPLE = [
@@ -44,10 +51,45 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             created = self._people()
+            users = {
+                user.username: user for user in User.objects.filter(username__in=["priya", "sam"])
+            }
+            added = self._evidence(users["priya"], PRIYA_EVIDENCE)
+            added += self._evidence(users["sam"], SAM_EVIDENCE)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
-        else:
+        if added:
+            self.stdout.write(self.style.SUCCESS(f"Added {added} evidence entries."))
+        if not created and not added:
             self.stdout.write("Demo data already present; nothing changed.")
+
+    def _evidence(self, author: User, entries: list[tuple[int, list[str], str, str, bool]]) -> int:
+        """Add the demo evidence; each entry has a fixed key, so a second run adds nothing."""
+        framework = Framework.objects.followed_by(author)
+        shifts = {s.slug: s for s in Shift.objects.of_framework(framework)} if framework else {}
+        today = timezone.localdate()
+        added = 0
+        for days_ago, slugs, title, body, shared in entries:
+            key = uuid.uuid5(DEMO_NAMESPACE, f"{author.username}:{title}")
+            linked = [shifts[slug] for slug in slugs if slug in shifts]
+            if not linked or Evidence.objects.filter(author=author, submission_key=key).exists():
+                continue
+            services.evidence_create(
+                author=author,
+                submission_key=key,
+                data={
+                    "happened_on": today - timedelta(days=days_ago),
+                    "title": title,
+                    "body": body,
+                    "link": "",
+                    "visibility": Evidence.Visibility.SHARED
+                    if shared
+                    else Evidence.Visibility.PRIVATE,
+                    "shifts": linked,
+                },
+            )
+            added += 1
+        return added
 
     def _people(self) -> list[str]:
         created: list[str] = []

@@ -1,0 +1,115 @@
+"""The dashboard's evidence panels and the shift page's timeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from leadership.models import User
+from tests.factories import EvidenceFactory
+from transitions.models import Shift
+
+
+@pytest.fixture
+def pm_client(client: Client, pm: User) -> Client:
+    client.force_login(pm)
+    return client
+
+
+def test_a_new_user_sees_what_to_do_first(pm_client: Client, framework: object) -> None:
+    body = pm_client.get("/").content.decode()
+    assert "No evidence yet" in body
+    assert "12 of 12 shifts" in body
+
+
+def test_the_dashboard_lists_recent_evidence_and_shifts_without_it(
+    pm_client: Client, pm: User, other_pm: User, shifts: list[Shift]
+) -> None:
+    today = timezone.localdate()
+    EvidenceFactory(author=pm, shifts=[shifts[0]], title="Recent one", happened_on=today)
+    EvidenceFactory(
+        author=pm, shifts=[shifts[1]], title="Old one", happened_on=today - timedelta(days=120)
+    )
+    EvidenceFactory(author=other_pm, shifts=[shifts[2]], title="Not mine")
+    response = pm_client.get("/")
+    body = response.content.decode()
+    assert "Recent one" in body
+    assert "Not mine" not in body
+    gaps = response.context["evidence_gaps"]
+    assert shifts[0] not in gaps
+    assert shifts[1] in gaps  # its only evidence is older than 90 days
+    assert shifts[2] in gaps  # another person's evidence does not count
+    assert len(gaps) == 11
+    assert f"/evidence/new/?shift={shifts[1].slug}" in body
+
+
+def test_the_dashboard_shows_only_the_five_newest(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    for i in range(7):
+        EvidenceFactory(
+            author=pm,
+            shifts=[shifts[0]],
+            title=f"Item {i}",
+            happened_on=timezone.localdate() - timedelta(days=i),
+        )
+    body = pm_client.get("/").content.decode()
+    assert "Item 4" in body
+    assert "Item 5" not in body
+
+
+def test_the_dashboard_query_count_does_not_grow(
+    pm_client: Client, pm: User, shifts: list[Shift], django_assert_num_queries
+) -> None:
+    EvidenceFactory(author=pm, shifts=[shifts[0]])
+    # 1 session, 2 user, 3 framework, 4 shifts with last evidence date, 5 recent evidence,
+    # 6 their shifts (prefetch)
+    with django_assert_num_queries(6):
+        pm_client.get("/")
+    for _ in range(20):
+        EvidenceFactory(author=pm, shifts=shifts[:4])
+    with django_assert_num_queries(6):
+        pm_client.get("/")
+
+
+def test_the_shift_page_shows_wording_guidance_and_my_timeline(
+    pm_client: Client, pm: User, other_pm: User, shifts: list[Shift]
+) -> None:
+    shift = shifts[2]
+    today = timezone.localdate()
+    EvidenceFactory(
+        author=pm, shifts=[shift], title="Older", happened_on=today - timedelta(days=30)
+    )
+    EvidenceFactory(author=pm, shifts=[shift], title="Newer", happened_on=today)
+    EvidenceFactory(author=pm, shifts=[shifts[3]], title="Other shift")
+    EvidenceFactory(author=other_pm, shifts=[shift], title="Someone else")
+    body = pm_client.get(f"/shifts/{shift.slug}/").content.decode()
+    assert shift.from_text in body
+    assert shift.to_text in body
+    assert "Good looks like" in body
+    assert body.index("Newer") < body.index("Older")
+    assert "Other shift" not in body
+    assert "Someone else" not in body
+    assert f"/evidence/new/?shift={shift.slug}" in body
+
+
+def test_a_retired_shift_page_still_shows_history(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    EvidenceFactory(author=pm, shifts=[shifts[0]], title="Before retirement")
+    Shift.objects.filter(pk=shifts[0].pk).update(retired_at=timezone.now())
+    body = pm_client.get(f"/shifts/{shifts[0].slug}/").content.decode()
+    assert "retired shift" in body
+    assert "Before retirement" in body
+    assert "Add evidence for this shift" not in body
+
+
+def test_a_shift_of_another_framework_is_404(pm_client: Client, framework: object) -> None:
+    from tests.factories import ShiftFactory
+
+    foreign = ShiftFactory()
+    assert pm_client.get(f"/shifts/{foreign.slug}/").status_code == 404
+    assert pm_client.get("/shifts/no-such-shift/").status_code == 404

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
+
+from django import forms
+from django.core.validators import URLValidator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from transitions.models import Area, Evidence, Framework, Shift
+
+
+def _shift_label(shift: Shift) -> str:
+    label = shift.to_text[:1].upper() + shift.to_text[1:]
+    return f"{label} (retired)" if shift.is_retired else label
+
+
+def _grouped_shift_choices(
+    shifts: QuerySet[Shift] | list[Shift], value: Callable[[Shift], Any] = attrgetter("pk")
+) -> list[tuple[str, list[tuple[Any, str]]]]:
+    """Shift choices grouped under their area's title, in framework order."""
+    groups: dict[str, list[tuple[Any, str]]] = {}
+    for shift in shifts:
+        groups.setdefault(shift.area.title, []).append((value(shift), _shift_label(shift)))
+    return list(groups.items())
+
+
+class EvidenceForm(forms.ModelForm):
+    shifts = forms.ModelMultipleChoiceField(
+        queryset=Shift.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Which shifts does it show?",
+        error_messages={"required": "Pick at least one shift this evidence shows."},
+    )
+    link = forms.URLField(
+        label="Link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text="A document, ticket or recording that backs it up (http or https).",
+        error_messages={
+            "max_length": "This link is too long (at most %(limit_value)d characters)."
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Evidence
+        fields = ["happened_on", "title", "body", "link", "shifts", "visibility"]
+        widgets = {
+            "happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "body": forms.Textarea(attrs={"rows": 6}),
+            "visibility": forms.RadioSelect,
+        }
+        labels = {"title": "Title"}
+        help_texts = {
+            "happened_on": "When it happened. Not in the future.",
+            "title": "A short headline, e.g. “Ran the first cross-team discovery review”.",
+            "body": "What you did and what changed because of it. Plain text, line breaks kept.",
+            "visibility": "Shared evidence is visible to your manager; private only to you.",
+        }
+        error_messages = {
+            "title": {
+                "required": "Give the evidence a title.",
+                "max_length": "Keep the title to %(limit_value)d characters "
+                "(it has %(show_value)d).",
+            },
+            "body": {
+                "max_length": "Keep this to %(limit_value)d characters (it has %(show_value)d).",
+            },
+            "happened_on": {
+                "required": "Say when it happened.",
+                "invalid": "Enter a real date, e.g. 2026-03-14.",
+            },
+        }
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offered = Shift.objects.of_framework(framework).active()
+        if self.instance.pk:
+            # Keep a link to a shift retired since, rather than dropping it silently.
+            linked = self.instance.shifts.values("pk")
+            offered = Shift.objects.of_framework(framework).filter(
+                Q(pk__in=offered.values("pk")) | Q(pk__in=linked)
+            )
+        offered = offered.in_order()
+        field = self.fields["shifts"]
+        field.queryset = offered
+        field.choices = _grouped_shift_choices(offered)
+        self.fields["happened_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["title"].widget.attrs["maxlength"] = Evidence.TITLE_MAX
+        self.fields["body"].widget.attrs["maxlength"] = Evidence.BODY_MAX
+        self.fields["link"].validators = [
+            v for v in self.fields["link"].validators if not isinstance(v, URLValidator)
+        ]
+
+    def shift_groups(self) -> list[tuple[str, list[dict[str, Any]], int]]:
+        """The shift checkboxes grouped by area, for a fieldset per area."""
+        bound = self["shifts"]
+        widget = bound.field.widget
+        attrs = bound.build_widget_attrs({"id": bound.auto_id})
+        return widget.optgroups(bound.html_name, widget.format_value(bound.value()), attrs)
+
+    def clean_happened_on(self) -> Any:
+        day = self.cleaned_data["happened_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                "This date is in the future. Evidence is something that has already happened."
+            )
+        return day
+
+    def clean_link(self) -> str:
+        link = self.cleaned_data["link"].strip()
+        if not link:
+            return ""
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                "Enter a web address that starts with http:// or https://."
+            ) from None
+        return link
+
+
+class EvidenceFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.none(), required=False, to_field_name="slug", empty_label="All areas"
+    )
+    shift = forms.ModelChoiceField(
+        queryset=Shift.objects.none(),
+        required=False,
+        to_field_name="slug",
+        empty_label="All shifts",
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    visibility = forms.ChoiceField(
+        required=False, choices=[("", "Private and shared"), *Evidence.Visibility.choices]
+    )
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shifts = list(Shift.objects.of_framework(framework).in_order())
+        areas: dict[int, Area] = {}
+        for shift in shifts:
+            areas.setdefault(shift.area_id, shift.area)
+        self.fields["area"].queryset = Area.objects.filter(framework=framework)
+        self.fields["area"].choices = [("", "All areas")] + [
+            (area.slug, area.title) for area in areas.values()
+        ]
+        self.fields["shift"].queryset = Shift.objects.of_framework(framework)
+        self.fields["shift"].choices = [
+            ("", "All shifts"),
+            *_grouped_shift_choices(shifts, attrgetter("slug")),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+    def apply(self, evidence: QuerySet[Evidence]) -> QuerySet[Evidence]:
+        """Narrow `evidence` by every filter that is valid; invalid ones are shown, not used."""
+        data = self.cleaned_data if self.is_bound else {}
+        if data.get("q"):
+            evidence = evidence.search(data["q"])
+        if data.get("area"):
+            evidence = evidence.filter(shift_links__shift__area=data["area"])
+        if data.get("shift"):
+            evidence = evidence.filter(shift_links__shift=data["shift"])
+        if data.get("date_from"):
+            evidence = evidence.filter(happened_on__gte=data["date_from"])
+        if data.get("date_to"):
+            evidence = evidence.filter(happened_on__lte=data["date_to"])
+        if data.get("visibility"):
+            evidence = evidence.filter(visibility=data["visibility"])
+        if data.get("area") or data.get("shift"):
+            evidence = evidence.distinct()
+        return evidence
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
