@@ -30,6 +30,10 @@ class User(AbstractUser):
         help_text="How often this person is nudged to do a check-in. 30 is monthly.",
     )
 
+    checkin_reminded_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the last check-in reminder was sent."
+    )
+
     class Meta:
         ordering = ["username"]
         constraints = [

@@ -6,7 +6,15 @@ import factory
 from django.utils import timezone
 
 from leadership.models import User
-from transitions.models import Area, Evidence, Framework, Shift, ShiftRevision
+from transitions.models import (
+    Area,
+    CheckIn,
+    Evidence,
+    Framework,
+    Rating,
+    Shift,
+    ShiftRevision,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -79,3 +87,22 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     def shifts(self, create: bool, extracted: list[Shift] | None, **kwargs: object) -> None:
         if create:
             self.shifts.set(extracted or [Shift.objects.order_by("pk").first()])
+
+
+def submitted_checkin(person: User, levels: dict[Shift, int], *, days_ago: int = 0) -> CheckIn:
+    """A submitted check-in of `person` rating the given shifts, dated `days_ago`."""
+    when = timezone.now() - timedelta(days=days_ago)
+    framework = Framework.objects.followed_by(person)
+    checkin = CheckIn.objects.create(
+        person=person, framework=framework, status=CheckIn.Status.SUBMITTED, submitted_at=when
+    )
+    current = dict(
+        Shift.objects.filter(pk__in=[s.pk for s in levels])
+        .with_current_revision()
+        .values_list("pk", "current_revision_id")
+    )
+    Rating.objects.bulk_create(
+        Rating(checkin=checkin, shift=shift, revision_id=current[shift.pk], level=level)
+        for shift, level in levels.items()
+    )
+    return checkin

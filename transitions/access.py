@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from leadership.models import User
-from transitions.models import Evidence, EvidenceQuerySet, Framework, Shift
+from transitions.models import CheckIn, Evidence, EvidenceQuerySet, Focus, Framework, Shift
 
 
 def framework_for(user: User) -> Framework:
@@ -66,3 +66,18 @@ def own_evidence_for(user: User, pk: int) -> Evidence:
     if evidence is None:
         raise Http404("No such evidence.")
     return evidence
+
+
+def checkin_for(user: User, pk: int) -> CheckIn:
+    """A check-in of the user's own. Nobody else reads check-ins directly."""
+    checkin = CheckIn.objects.of(user).select_related("framework").filter(pk=pk).first()
+    if checkin is None:
+        raise Http404("No such check-in.")
+    return checkin
+
+
+def focus_for(user: User, pk: int) -> Focus:
+    focus = Focus.objects.filter(person=user, pk=pk).select_related("shift").first()
+    if focus is None:
+        raise Http404("No such focus.")
+    return focus

@@ -9,7 +9,7 @@ from django.core.validators import URLValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from transitions.models import Area, Evidence, Framework, Shift
+from transitions.models import Area, Evidence, Framework, Level, Rating, Shift, ShiftRevision
 
 
 def _shift_label(shift: Shift) -> str:
@@ -197,3 +197,74 @@ class EvidenceFilterForm(forms.Form):
     @property
     def is_filtered(self) -> bool:
         return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
+
+
+class RatingForm(forms.Form):
+    """One shift in a check-in; prefixed with the shift's slug so many fit in one form."""
+
+    level = forms.TypedChoiceField(
+        choices=Level.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the five levels, 1 to 5."},
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=Rating.NOTE_MAX,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "max_length": "Keep the note to %(limit_value)d characters (it has %(show_value)d)."
+        },
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, shift: Shift, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=shift.slug, **kwargs)
+        self.shift = shift
+
+    def clean_revision(self) -> ShiftRevision:
+        revisions = ShiftRevision.objects.filter(shift=self.shift)
+        pk = self.cleaned_data.get("revision")
+        revision = revisions.filter(pk=pk).first() if pk else None
+        if revision is None:
+            # No (or a foreign) wording sent: rate against today's wording.
+            revision = revisions.order_by("-number").first()
+        if revision is None:
+            raise forms.ValidationError("This shift has no wording to rate against.")
+        return revision
+
+
+class FocusForm(forms.Form):
+    shift = forms.ModelChoiceField(
+        queryset=Shift.objects.none(),
+        to_field_name="slug",
+        label="Shift to work on",
+        empty_label="Choose a shift",
+        error_messages={
+            "required": "Choose the shift you want to work on.",
+            "invalid_choice": "Choose one of the active shifts of your framework.",
+        },
+    )
+    next_step = forms.CharField(
+        label="Your next step",
+        max_length=300,
+        help_text="One concrete thing you will do, e.g. “Run the next planning session "
+        "with all three PMs”.",
+        error_messages={
+            "required": "Write down the next step you intend to take.",
+            "max_length": "Keep the next step to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shifts = Shift.objects.of_framework(framework).active().in_order()
+        self.fields["shift"].queryset = shifts
+        self.fields["shift"].choices = [
+            ("", "Choose a shift"),
+            *_grouped_shift_choices(shifts, attrgetter("slug")),
+        ]

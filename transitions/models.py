@@ -103,6 +103,11 @@ class ShiftQuerySet(models.QuerySet["Shift"]):
     def in_order(self) -> ShiftQuerySet:
         return self.select_related("area").order_by("area__order", "order")
 
+    def with_current_revision(self) -> ShiftQuerySet:
+        """Annotate `current_revision_id`: the revision holding today's wording."""
+        latest = ShiftRevision.objects.filter(shift=models.OuterRef("pk")).order_by("-number")
+        return self.annotate(current_revision_id=models.Subquery(latest.values("pk")[:1]))
+
 
 class Shift(models.Model):
     """One "From … → To …" pair.
@@ -284,3 +289,147 @@ class EvidenceShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence_id} → {self.shift_id}"
+
+
+class Level(models.IntegerChoices):
+    """The five steps between a shift's "from" and its "to"."""
+
+    MOSTLY_FROM = 1, "Mostly “from”"
+    EXPLORING = 2, "Exploring"
+    PRACTISING = 3, "Practising"
+    CONSISTENT = 4, "Consistent"
+    ROLE_MODEL = 5, "Role model"
+
+    @property
+    def description(self) -> str:
+        return LEVEL_DESCRIPTIONS[self.value]
+
+
+LEVEL_DESCRIPTIONS = {
+    1: "I still mostly work the “from” way.",
+    2: "I have tried the “to” a few times, with mixed results.",
+    3: "I do the “to” regularly, but not yet by default.",
+    4: "The “to” is how I work now, week in, week out.",
+    5: "I do the “to” and help others do it.",
+}
+
+
+class CheckInQuerySet(models.QuerySet["CheckIn"]):
+    def of(self, person: AbstractBaseUser) -> CheckInQuerySet:
+        return self.filter(person=person)
+
+    def submitted(self) -> CheckInQuerySet:
+        return self.filter(status=CheckIn.Status.SUBMITTED)
+
+    def drafts(self) -> CheckInQuerySet:
+        return self.filter(status=CheckIn.Status.DRAFT)
+
+
+class CheckIn(models.Model):
+    """One pass over every active shift by one person: a draft until she submits it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="checkins")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "check-in"
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["person", "status", "-submitted_at"], name="checkin_person_status"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "framework"],
+                condition=Q(status="draft"),
+                name="checkin_one_open_draft",
+                violation_error_message="You already have a check-in in progress.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", submitted_at__isnull=True)
+                | Q(status="submitted", submitted_at__isnull=False),
+                name="checkin_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.submitted_at:
+            return f"Check-in of {self.submitted_at:%-d %b %Y}"
+        return "Check-in in progress"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Rating(models.Model):
+    """One shift's level and note in one check-in, against the wording that was on screen."""
+
+    NOTE_MAX = 2000
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="ratings")
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="ratings")
+    revision = models.ForeignKey(ShiftRevision, on_delete=models.PROTECT, related_name="ratings")
+    level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+    note = models.TextField(max_length=NOTE_MAX, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "shift"], name="rating_one_per_shift"),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=5),
+                name="rating_level_in_scale",
+            ),
+        ]
+        indexes = [models.Index(fields=["shift", "checkin"], name="rating_by_shift")]
+
+    def __str__(self) -> str:
+        return f"{self.shift.slug}: {self.level}"
+
+
+class Focus(models.Model):
+    """A shift the person chose to work on next. Cleared focus stays as history."""
+
+    MAX_ACTIVE = 3
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focus"
+    )
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="focus")
+    next_step = models.CharField(max_length=300)
+    set_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "focus"
+        ordering = ["-set_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "shift"],
+                condition=Q(cleared_at__isnull=True),
+                name="focus_one_active_per_shift",
+            ),
+            models.CheckConstraint(condition=~Q(next_step=""), name="focus_has_next_step"),
+        ]
+        indexes = [models.Index(fields=["person", "cleared_at"], name="focus_person_active")]
+
+    def __str__(self) -> str:
+        return f"{self.shift.slug}: {self.next_step}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cleared_at is None

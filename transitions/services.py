@@ -13,7 +13,16 @@ from django.utils import timezone
 
 from leadership.models import User
 from transitions import framework_file
-from transitions.models import Area, Evidence, Framework, Shift, ShiftRevision
+from transitions.models import (
+    Area,
+    CheckIn,
+    Evidence,
+    Focus,
+    Framework,
+    Rating,
+    Shift,
+    ShiftRevision,
+)
 
 
 def shift_save(
@@ -313,3 +322,99 @@ def evidence_set_visibility(*, evidence: Evidence, visibility: str) -> Evidence:
     )
     evidence.refresh_from_db(fields=["visibility", "version", "updated_at"])
     return evidence
+
+
+class CheckInClosed(Exception):
+    """The check-in was submitted: it is history now and cannot change."""
+
+
+class CheckInIncomplete(Exception):
+    """Some active shifts have no rating yet."""
+
+    def __init__(self, missing: list[Shift]) -> None:
+        super().__init__(f"{len(missing)} shift(s) not rated yet.")
+        self.missing = missing
+
+
+class TooMuchFocus(Exception):
+    """A person works on at most Focus.MAX_ACTIVE shifts at once."""
+
+
+def checkin_start(*, person: User, framework: Framework) -> tuple[CheckIn, bool]:
+    """Resume the open draft, or start one. Returns the check-in and whether it is new."""
+    draft = CheckIn.objects.of(person).drafts().filter(framework=framework).first()
+    if draft is not None:
+        return draft, False
+    try:
+        with transaction.atomic():
+            return CheckIn.objects.create(person=person, framework=framework), True
+    except IntegrityError:
+        # A second tab started one at the same moment: the database keeps one draft.
+        return CheckIn.objects.of(person).drafts().get(framework=framework), False
+
+
+def rating_save(
+    *, checkin: CheckIn, shift: Shift, revision: ShiftRevision, changes: dict[str, Any]
+) -> Rating:
+    """Save one shift's level and/or note in a draft (an upsert: one row per shift).
+
+    `changes` holds "level" and/or "note"; what it leaves out stays as it was.
+    """
+    if revision.shift_id != shift.pk:
+        raise ValueError("The wording does not belong to this shift.")
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        if not locked.is_draft:
+            raise CheckInClosed
+        rating, _ = Rating.objects.update_or_create(
+            checkin=locked, shift=shift, defaults={"revision": revision, **changes}
+        )
+        CheckIn.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    return rating
+
+
+def checkin_submit(*, checkin: CheckIn) -> CheckIn:
+    """Submit a draft once every active shift is rated; from then on it is immutable."""
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        if not locked.is_draft:
+            raise CheckInClosed
+        active = list(Shift.objects.of_framework(locked.framework).active().in_order())
+        rated = set(locked.ratings.filter(level__isnull=False).values_list("shift_id", flat=True))
+        missing = [shift for shift in active if shift.pk not in rated]
+        if missing:
+            raise CheckInIncomplete(missing)
+        # Shifts retired while the draft was open are no longer part of the check-in.
+        locked.ratings.exclude(shift__in=active).delete()
+        locked.status = CheckIn.Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    return locked
+
+
+def checkin_discard(*, checkin: CheckIn) -> None:
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        if not locked.is_draft:
+            raise CheckInClosed
+        locked.delete()
+
+
+def focus_set(*, person: User, shift: Shift, next_step: str) -> Focus:
+    """Focus on a shift with a next step; a changed next step keeps the earlier one as history."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=person.pk).first()
+        active = Focus.objects.filter(person=person, cleared_at__isnull=True)
+        current = active.filter(shift=shift).first()
+        if current is None and active.count() >= Focus.MAX_ACTIVE:
+            raise TooMuchFocus
+        if current is not None:
+            if current.next_step == next_step:
+                return current
+            current.cleared_at = timezone.now()
+            current.save(update_fields=["cleared_at"])
+        return Focus.objects.create(person=person, shift=shift, next_step=next_step)
+
+
+def focus_clear(*, focus: Focus) -> None:
+    Focus.objects.filter(pk=focus.pk, cleared_at__isnull=True).update(cleared_at=timezone.now())

@@ -38,7 +38,7 @@ def test_the_dashboard_lists_recent_evidence_and_shifts_without_it(
     body = response.content.decode()
     assert "Recent one" in body
     assert "Not mine" not in body
-    gaps = response.context["evidence_gaps"]
+    gaps = [standing.shift for standing in response.context["evidence_gaps"]]
     assert shifts[0] not in gaps
     assert shifts[1] in gaps  # its only evidence is older than 90 days
     assert shifts[2] in gaps  # another person's evidence does not count
@@ -65,13 +65,14 @@ def test_the_dashboard_query_count_does_not_grow(
     pm_client: Client, pm: User, shifts: list[Shift], django_assert_num_queries
 ) -> None:
     EvidenceFactory(author=pm, shifts=[shifts[0]])
-    # 1 session, 2 user, 3 framework, 4 shifts with last evidence date, 5 recent evidence,
-    # 6 their shifts (prefetch)
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 framework, 4 shifts with levels and last evidence date,
+    # 5 area averages per check-in, 6 last check-in, 7 open draft, 8 focus,
+    # 9 recent evidence, 10 their shifts (prefetch)
+    with django_assert_num_queries(10):
         pm_client.get("/")
     for _ in range(20):
         EvidenceFactory(author=pm, shifts=shifts[:4])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(10):
         pm_client.get("/")
 
 
@@ -113,3 +114,68 @@ def test_a_shift_of_another_framework_is_404(pm_client: Client, framework: objec
     foreign = ShiftFactory()
     assert pm_client.get(f"/shifts/{foreign.slug}/").status_code == 404
     assert pm_client.get("/shifts/no-such-shift/").status_code == 404
+
+
+def test_the_shift_page_shows_my_rating_history_and_notes(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    from tests.factories import submitted_checkin
+    from transitions.models import Rating
+
+    shift = shifts[0]
+    submitted_checkin(pm, {shift: 2}, days_ago=60)
+    latest = submitted_checkin(pm, {shift: 4}, days_ago=5)
+    Rating.objects.filter(checkin=latest).update(note="Delegated the redesign")
+    body = pm_client.get(f"/shifts/{shift.slug}/").content.decode()
+    assert "<svg" in body
+    assert (
+        '<title id="shift-history-title">My rating of this shift in each check-in</title>' in body
+    )
+    assert "4 · Consistent" in body
+    assert "2 · Exploring" in body
+    assert "Delegated the redesign" in body
+
+
+def test_the_shift_page_shows_the_wording_i_rated_when_it_changed(
+    pm_client: Client, pm: User, shifts: list[Shift], editor: User
+) -> None:
+    from tests.factories import submitted_checkin
+    from transitions import services
+    from transitions.models import ShiftRevision
+
+    shift = shifts[0]
+    old_to = shift.to_text
+    submitted_checkin(pm, {shift: 3}, days_ago=5)
+    shift.to_text = "leading a team of PMs"
+    services.shift_save(shift=shift, kind=ShiftRevision.Kind.MEANING_CHANGE, by=editor)
+    body = pm_client.get(f"/shifts/{shift.slug}/").content.decode()
+    assert "The wording changed since you last rated it" in body
+    assert old_to in body
+    assert "leading a team of PMs" in body
+
+
+def test_the_dashboard_draws_the_trend_with_a_table(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    from tests.factories import submitted_checkin
+
+    submitted_checkin(pm, dict.fromkeys(shifts, 2), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 4), days_ago=30)
+    body = pm_client.get("/").content.decode()
+    assert '<svg class="chart__svg"' in body
+    assert '<title id="trend-title">Average level per area in each check-in</title>' in body
+    assert "<caption>Average level per area in each submitted check-in</caption>" in body
+    assert body.count("<td>4.0</td>") == 3
+    assert "A check-in is due" in body  # the last one was 30 days ago, cadence monthly
+
+
+def test_the_check_in_nudge_follows_the_personal_cadence(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    from tests.factories import submitted_checkin
+
+    submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=20)
+    assert "A check-in is due" not in pm_client.get("/").content.decode()
+    pm.checkin_interval_days = 14
+    pm.save()
+    assert "A check-in is due" in pm_client.get("/").content.decode()

@@ -77,3 +77,21 @@ def test_seed_demo_logs_a_year_of_evidence(db: None) -> None:
         Evidence.objects.count()
         == priya.count() + Evidence.objects.filter(author__username="sam").count()
     )
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_gives_a_year_of_check_ins_a_draft_and_focus(db: None) -> None:
+    from transitions.models import CheckIn, Focus
+
+    call_command("seed_demo")
+    priya = CheckIn.objects.filter(person__username="priya")
+    submitted = list(priya.submitted().order_by("submitted_at"))
+    assert len(submitted) == 12
+    assert priya.drafts().count() == 1
+    averages = [sum(r.level for r in c.ratings.all()) / c.ratings.count() for c in submitted]
+    assert averages[-1] > averages[0] + 1  # a believable upward trend
+    assert all(c.ratings.count() == 12 for c in submitted)
+    assert CheckIn.objects.filter(person__username="sam").submitted().count() == 3
+    assert Focus.objects.filter(person__username="priya", cleared_at__isnull=True).count() == 3
+    call_command("seed_demo")
+    assert priya.count() == 13

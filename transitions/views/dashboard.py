@@ -1,45 +1,95 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from transitions import access
-from transitions.models import Evidence, Shift
+from transitions import access, charts, progress
+from transitions.models import Area, CheckIn, Evidence, Focus
 
 RECENT_EVIDENCE = 5
 EVIDENCE_GAP_DAYS = 90
 
 
+@dataclass
+class AreaStanding:
+    area: Area
+    shifts: list[progress.ShiftStanding]
+
+    @property
+    def average(self) -> float | None:
+        levels = [s.level for s in self.shifts if s.level is not None]
+        return sum(levels) / len(levels) if levels else None
+
+    @property
+    def bar(self) -> charts.Bar:
+        return charts.progress_bar(self.average)
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The PM's home: recent evidence, and the shifts without evidence lately."""
-    framework = access.framework_for(request.user)
-    since = timezone.localdate() - timedelta(days=EVIDENCE_GAP_DAYS)
-    shifts = list(
-        Shift.objects.of_framework(framework)
-        .active()
-        .in_order()
-        .annotate(
-            last_evidence_on=Max(
-                "evidence_links__evidence__happened_on",
-                filter=Q(evidence_links__evidence__author=request.user),
-            )
-        )
+    """The PM's home: where she stands, how it moved, what she focuses on, what is due."""
+    user = request.user
+    framework = access.framework_for(user)
+    today = timezone.localdate()
+
+    standings = progress.standings(user, framework)
+    areas: dict[int, AreaStanding] = {}
+    for standing in standings:
+        area = standing.shift.area
+        areas.setdefault(area.pk, AreaStanding(area=area, shifts=[])).shifts.append(standing)
+        standing.bar = charts.progress_bar(standing.level)  # type: ignore[attr-defined]
+
+    dates, trends = progress.area_trends(user, framework)
+    labels = [d.strftime("%-d %b %Y") for d in dates]
+    index = {d: i for i, d in enumerate(dates)}
+    chart = charts.line_chart(
+        labels,
+        [(t.area.title, [(index[when], level) for when, level in t.points]) for t in trends],
     )
-    recent = list(Evidence.objects.by(request.user).newest_first().with_shifts()[:RECENT_EVIDENCE])
-    gaps = [s for s in shifts if s.last_evidence_on is None or s.last_evidence_on < since]
+    table = [
+        (label, [dict(t.points).get(when) for t in trends])
+        for label, when in zip(labels, dates, strict=True)
+    ]
+
+    last = CheckIn.objects.of(user).submitted().order_by("-submitted_at").first()
+    draft = CheckIn.objects.of(user).drafts().filter(framework=framework).first()
+    due_on = _due_on(last.submitted_at.date() if last else None, user.checkin_interval_days)
+    since = today - timedelta(days=EVIDENCE_GAP_DAYS)
     return render(
         request,
         "transitions/dashboard.html",
         {
             "framework": framework,
-            "recent_evidence": recent,
-            "evidence_gaps": gaps,
+            "area_standings": list(areas.values()),
+            "has_ratings": any(s.level is not None for s in standings),
+            "chart": chart,
+            "trend_areas": [t.area for t in trends],
+            "trend_table": table,
+            "focus": list(
+                Focus.objects.filter(person=user, cleared_at__isnull=True).select_related(
+                    "shift__area"
+                )
+            ),
+            "last_checkin": last,
+            "draft": draft,
+            "due_on": due_on,
+            "is_due": due_on is None or due_on <= today,
+            "recent_evidence": list(
+                Evidence.objects.by(user).newest_first().with_shifts()[:RECENT_EVIDENCE]
+            ),
+            "evidence_gaps": [
+                s for s in standings if s.last_evidence_on is None or s.last_evidence_on < since
+            ],
             "gap_days": EVIDENCE_GAP_DAYS,
-            "shift_count": len(shifts),
+            "shift_count": len(standings),
             "nav": "dashboard",
         },
     )
+
+
+def _due_on(last: date | None, interval_days: int) -> date | None:
+    """When the next check-in is due; None when there has never been one (due now)."""
+    return last + timedelta(days=interval_days) if last else None

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -50,7 +51,10 @@ def evidence_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Saved “{evidence.title}”.")
             return _after_save(request)
         return _form_page(request, form, status=422)
-    initial: dict[str, object] = {"submission_key": uuid.uuid4()}
+    initial: dict[str, object] = {
+        "submission_key": uuid.uuid4(),
+        "happened_on": timezone.localdate(),
+    }
     if slug := request.GET.get("shift"):
         shift = access.shift_for(request.user, slug)
         if not shift.is_retired:

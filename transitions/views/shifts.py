@@ -3,13 +3,32 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from transitions import access
-from transitions.models import Evidence
+from transitions import access, charts
+from transitions.models import CheckIn, Evidence, Rating
 
 
 def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One shift: its wording and guidance, and my evidence for it as a timeline."""
+    """One shift: wording and guidance, my rating history and notes, my evidence timeline."""
     shift = access.shift_for(request.user, slug)
+    ratings = list(
+        Rating.objects.filter(
+            shift=shift,
+            checkin__person=request.user,
+            checkin__status=CheckIn.Status.SUBMITTED,
+            level__isnull=False,
+        )
+        .select_related("checkin", "revision")
+        .order_by("checkin__submitted_at")
+    )
+    labels = [r.checkin.submitted_at.strftime("%-d %b %Y") for r in ratings]
+    chart = charts.line_chart(labels, [("My rating", list(enumerate(r.level for r in ratings)))])
+    latest = ratings[-1] if ratings else None
+    rated_wording = None
+    if latest and (latest.revision.from_text, latest.revision.to_text) != (
+        shift.from_text,
+        shift.to_text,
+    ):
+        rated_wording = latest.revision
     evidence = list(
         Evidence.objects.by(request.user)
         .filter(shift_links__shift=shift)
@@ -19,5 +38,12 @@ def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "transitions/shift_detail.html",
-        {"shift": shift, "evidence": evidence, "nav": "framework"},
+        {
+            "shift": shift,
+            "ratings": ratings,
+            "chart": chart,
+            "rated_wording": rated_wording,
+            "evidence": evidence,
+            "nav": "framework",
+        },
     )

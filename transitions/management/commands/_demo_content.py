@@ -1,4 +1,5 @@
 """Believable demo content for seed_demo: a year of a PM growing into product leadership."""
+# ruff: noqa: E501  (prose lines read better unbroken)
 
 from __future__ import annotations
 
@@ -315,4 +316,23 @@ SAM_EVIDENCE: list[tuple[int, list[str], str, str, bool]] = [
         "Focused on conversion impact and the next bet.",
         True,
     ),
+]
+
+# (month index, shift slug) → note on that rating
+DEMO_NOTES: dict[tuple[int, str], str] = {
+    (0, "lead-a-team-of-pms"): "Only just started coordinating the two payments PMs.",
+    (3, "hire-and-onboard"): "First role profile written; the interview loop is next.",
+    (5, "provide-strategy"): "The strategy memo was adopted for H2 planning.",
+    (7, "coach-and-mentor-pms"): "Mei ran discovery on her own for the first time.",
+    (9, "business-wide-priorities"): "Proposed the Q3 company-wide priorities.",
+    (11, "lead-a-team-of-pms"): "Delegated the checkout redesign completely.",
+    (11, "align-with-leadership-team"): "Leadership now asks me for the payouts plan first.",
+}
+
+# (shift slug, next step, still active?)
+DEMO_FOCUS: list[tuple[str, str, bool]] = [
+    ("expand-into-new-markets", "Run the three-month Austria test and report what we learn.", True),
+    ("hire-and-onboard", "Hire the second payments PM before the end of the quarter.", True),
+    ("align-product-analytics", "Publish the metrics dictionary to all teams.", True),
+    ("provide-strategy", "Write the first payments strategy memo.", False),
 ]

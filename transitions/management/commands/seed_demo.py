@@ -12,8 +12,13 @@ from django.utils import timezone
 
 from leadership.models import User
 from transitions import services
-from transitions.management.commands._demo_content import PRIYA_EVIDENCE, SAM_EVIDENCE
-from transitions.models import Evidence, Framework, Shift
+from transitions.management.commands._demo_content import (
+    DEMO_FOCUS,
+    DEMO_NOTES,
+    PRIYA_EVIDENCE,
+    SAM_EVIDENCE,
+)
+from transitions.models import CheckIn, Evidence, Focus, Framework, Rating, Shift
 
 PASSWORD = "leadership-demo"  # noqa: S105 — the documented demo password
 EDITORS_GROUP = "Content editors"
@@ -56,12 +61,84 @@ class Command(BaseCommand):
             }
             added = self._evidence(users["priya"], PRIYA_EVIDENCE)
             added += self._evidence(users["sam"], SAM_EVIDENCE)
+            checkins = self._checkins(users["priya"], months=12, draft=True)
+            checkins += self._checkins(users["sam"], months=3, draft=False)
+            focus = self._focus(users["priya"])
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
         if added:
             self.stdout.write(self.style.SUCCESS(f"Added {added} evidence entries."))
-        if not created and not added:
+        if checkins:
+            self.stdout.write(self.style.SUCCESS(f"Added {checkins} check-ins."))
+        if focus:
+            self.stdout.write(self.style.SUCCESS(f"Added {focus} focus shifts."))
+        if not (created or added or checkins or focus):
             self.stdout.write("Demo data already present; nothing changed.")
+
+    def _checkins(self, person: User, *, months: int, draft: bool) -> int:
+        """Monthly submitted check-ins with a believable upward trend, and maybe a draft."""
+        if CheckIn.objects.of(person).exists():
+            return 0
+        framework = Framework.objects.followed_by(person)
+        if framework is None:
+            return 0
+        shifts = list(Shift.objects.of_framework(framework).active().in_order())
+        revisions = dict(
+            Shift.objects.filter(pk__in=[s.pk for s in shifts])
+            .with_current_revision()
+            .values_list("pk", "current_revision_id")
+        )
+        now = timezone.now()
+        made = 0
+        for month in range(months):
+            submitted_at = now - timedelta(days=30 * (months - month) - 2)
+            checkin = CheckIn.objects.create(
+                person=person,
+                framework=framework,
+                status=CheckIn.Status.SUBMITTED,
+                submitted_at=submitted_at,
+            )
+            CheckIn.objects.filter(pk=checkin.pk).update(created_at=submitted_at)
+            Rating.objects.bulk_create(
+                Rating(
+                    checkin=checkin,
+                    shift=shift,
+                    revision_id=revisions[shift.pk],
+                    level=_demo_level(i, month, months),
+                    note=DEMO_NOTES.get((month, shift.slug), ""),
+                )
+                for i, shift in enumerate(shifts)
+            )
+            made += 1
+        if draft:
+            checkin = CheckIn.objects.create(person=person, framework=framework)
+            Rating.objects.bulk_create(
+                Rating(
+                    checkin=checkin,
+                    shift=shift,
+                    revision_id=revisions[shift.pk],
+                    level=min(5, _demo_level(i, months - 1, months) + (i % 3 == 0)),
+                )
+                for i, shift in enumerate(shifts[:5])
+            )
+            made += 1
+        return made
+
+    def _focus(self, person: User) -> int:
+        if Focus.objects.filter(person=person).exists():
+            return 0
+        shifts = {s.slug: s for s in Shift.objects.filter(slug__in=[f[0] for f in DEMO_FOCUS])}
+        made = 0
+        for slug, next_step, active in DEMO_FOCUS:
+            if slug in shifts:
+                Focus.objects.create(
+                    person=person,
+                    shift=shifts[slug],
+                    next_step=next_step,
+                    cleared_at=None if active else timezone.now() - timedelta(days=60),
+                )
+                made += 1
+        return made
 
     def _evidence(self, author: User, entries: list[tuple[int, list[str], str, str, bool]]) -> int:
         """Add the demo evidence; each entry has a fixed key, so a second run adds nothing."""
@@ -116,3 +193,11 @@ class Command(BaseCommand):
                     user.groups.add(Group.objects.get(name=EDITORS_GROUP))
                 created.append(username)
         return created
+
+
+def _demo_level(shift_index: int, month: int, months: int) -> int:
+    """A level that starts low and climbs, at a pace that differs from shift to shift."""
+    start = 1 + shift_index % 2
+    gain = 1 + (shift_index * 7) % 3  # 1, 2 or 3 steps over the year
+    progress = month / max(months - 1, 1)
+    return min(5, start + int(gain * progress + 0.4))

@@ -1,0 +1,128 @@
+"""Pure functions from numbers to SVG geometry, for server-rendered charts.
+
+No ORM, no templates: a chart is a dataclass of coordinates the template draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Series are told apart by dash pattern and marker as well as colour.
+STYLES = [
+    ("series-1", ""),
+    ("series-2", "6 4"),
+    ("series-3", "2 3"),
+    ("series-4", "10 3 2 3"),
+]
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    css_class: str
+    dash: str
+    points: tuple[Point, ...]
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    y_ticks: tuple[Tick, ...]
+    x_ticks: tuple[Tick, ...]
+    series: tuple[Series, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(s.points for s in self.series)
+
+
+def line_chart(
+    x_labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[tuple[int, float | None]]]],
+    *,
+    y_min: float = 1,
+    y_max: float = 5,
+    width: int = 640,
+    height: int = 240,
+    max_x_ticks: int = 8,
+) -> LineChart:
+    """Place `series` — (name, [(index into x_labels, value or None)]) — on a chart.
+
+    The x axis spreads the labels evenly; the y axis runs from y_min (bottom) to y_max.
+    """
+    left, right, top, bottom = 36.0, width - 12.0, 12.0, height - 28.0
+    count = len(x_labels)
+
+    def x_at(index: int) -> float:
+        if count <= 1:
+            return (left + right) / 2
+        return left + (right - left) * index / (count - 1)
+
+    def y_at(value: float) -> float:
+        span = (y_max - y_min) or 1
+        clamped = min(max(value, y_min), y_max)
+        return bottom - (bottom - top) * (clamped - y_min) / span
+
+    # At most max_x_ticks labels, evenly spread, always the first and the last.
+    shown = min(count, max_x_ticks)
+    if shown > 1:
+        indices = sorted({round(k * (count - 1) / (shown - 1)) for k in range(shown)})
+    else:
+        indices = list(range(count))
+    x_ticks = tuple(Tick(x_at(i), x_labels[i]) for i in indices)
+    y_ticks = tuple(Tick(y_at(v), f"{v:g}") for v in range(int(y_min), int(y_max) + 1))
+    placed = []
+    for n, (name, values) in enumerate(series):
+        css_class, dash = STYLES[n % len(STYLES)]
+        points = tuple(Point(x_at(i), y_at(v), v, x_labels[i]) for i, v in values if v is not None)
+        placed.append(Series(name=name, css_class=css_class, dash=dash, points=points))
+    return LineChart(
+        width=width,
+        height=height,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
+        series=tuple(placed),
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A from→to bar: how far along the five steps a level sits, in percent."""
+
+    level: float | None
+    percent: float
+
+
+def progress_bar(level: float | None, *, y_min: float = 1, y_max: float = 5) -> Bar:
+    if level is None:
+        return Bar(level=None, percent=0.0)
+    span = y_max - y_min
+    return Bar(level=level, percent=round(100 * (min(max(level, y_min), y_max) - y_min) / span, 1))

@@ -1,0 +1,207 @@
+"""Check-ins: start or resume a draft, rate every shift with autosave, submit, discard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from transitions import access, progress, services
+from transitions.forms import RatingForm
+from transitions.models import CheckIn, Shift
+
+
+def checkin_list(request: HttpRequest) -> HttpResponse:
+    checkins = progress.checkin_summaries(request.user)
+    return render(
+        request,
+        "transitions/checkin_list.html",
+        {
+            "draft": next((c for c in checkins if c.is_draft), None),
+            "submitted": [c for c in checkins if not c.is_draft],
+            "nav": "checkins",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_new(request: HttpRequest) -> HttpResponse:
+    """Resume the open draft, or (on POST) start one."""
+    framework = access.framework_for(request.user)
+    if request.method == "POST":
+        checkin, created = services.checkin_start(person=request.user, framework=framework)
+        if created:
+            messages.success(request, "Check-in started. Each rating is saved as you make it.")
+        return redirect("checkin_detail", pk=checkin.pk)
+    draft = CheckIn.objects.of(request.user).drafts().filter(framework=framework).first()
+    if draft is not None:
+        return redirect("checkin_detail", pk=draft.pk)
+    return render(
+        request,
+        "transitions/checkin_start.html",
+        {"framework": framework, "levels": progress.LEVELS, "nav": "checkins"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft is a form (saving all ratings without JavaScript); a submitted one is history."""
+    checkin = access.checkin_for(request.user, pk)
+    if not checkin.is_draft:
+        if request.method == "POST":
+            return _submitted_page(request, checkin, refused=True)
+        return _submitted_page(request, checkin)
+    if request.method == "GET":
+        return _draft_page(request, checkin)
+
+    rows = progress.draft_rows(checkin)
+    forms = {row.shift.pk: RatingForm(request.POST, shift=row.shift) for row in rows}
+    if not all(form.is_valid() for form in forms.values()):
+        return _draft_page(request, checkin, forms=forms, status=422)
+    try:
+        for row in rows:
+            form = forms[row.shift.pk]
+            services.rating_save(
+                checkin=checkin,
+                shift=row.shift,
+                revision=form.cleaned_data["revision"],
+                changes={"level": form.cleaned_data["level"], "note": form.cleaned_data["note"]},
+            )
+        if request.POST.get("action") == "submit":
+            services.checkin_submit(checkin=checkin)
+            messages.success(request, "Check-in submitted. Here is how you moved.")
+        else:
+            messages.success(request, "Draft saved.")
+    except services.CheckInIncomplete as incomplete:
+        return _draft_page(request, checkin, missing=incomplete.missing, status=422)
+    except services.CheckInClosed:
+        checkin.refresh_from_db()
+        return _submitted_page(request, checkin, refused=True)
+    return redirect("checkin_detail", pk=checkin.pk)
+
+
+@require_POST
+def checkin_rate(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """Autosave one shift's level and note; answers with that shift's status line."""
+    checkin = access.checkin_for(request.user, pk)
+    shift = Shift.objects.filter(slug=slug).select_related("area").first()
+    if shift is None:
+        return _rate_refused(request, "No such shift.", status=404)
+    if shift.area.framework_id != checkin.framework_id:
+        return _rate_refused(request, "This shift is not part of your framework.")
+    if shift.is_retired or shift.area.is_retired:
+        return _rate_refused(request, "This shift has been retired and is no longer rated.")
+    if not checkin.is_draft:
+        return _rate_refused(
+            request, "This check-in was submitted and can no longer change.", status=409
+        )
+    form = RatingForm(request.POST, shift=shift)
+    [row] = progress.draft_rows(checkin, only=shift)
+    if not form.is_valid():
+        row.errors = [error for errors in form.errors.values() for error in errors]
+        return _status(request, checkin, row, status=422)
+    try:
+        services.rating_save(
+            checkin=checkin,
+            shift=shift,
+            revision=form.cleaned_data["revision"],
+            changes={"level": form.cleaned_data["level"], "note": form.cleaned_data["note"]},
+        )
+    except services.CheckInClosed:
+        return _rate_refused(
+            request, "This check-in was submitted and can no longer change.", status=409
+        )
+    [row] = progress.draft_rows(checkin, only=shift)
+    row.saved = True
+    return _status(request, checkin, row)
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = access.checkin_for(request.user, pk)
+    if not checkin.is_draft:
+        return _submitted_page(request, checkin, refused=request.method == "POST")
+    if request.method == "POST":
+        services.checkin_discard(checkin=checkin)
+        messages.success(request, "Draft discarded.")
+        return redirect("checkin_list")
+    rated = checkin.ratings.filter(level__isnull=False).count()
+    return render(
+        request,
+        "transitions/checkin_discard.html",
+        {"checkin": checkin, "rated": rated, "nav": "checkins"},
+    )
+
+
+def _draft_page(
+    request: HttpRequest,
+    checkin: CheckIn,
+    *,
+    forms: dict[int, RatingForm] | None = None,
+    missing: list[Shift] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = progress.draft_rows(checkin)
+    if forms:
+        for row in rows:
+            form = forms[row.shift.pk]
+            row.level = form.cleaned_data.get("level") if form.is_valid() else row.level
+            row.note = form.data.get(f"{row.shift.slug}-note", row.note)
+            row.errors = [e for errors in form.errors.values() for e in errors]
+    missing_ids = {shift.pk for shift in missing or []}
+    rated = sum(1 for row in rows if row.level is not None)
+    return render(
+        request,
+        "transitions/checkin_draft.html",
+        {
+            "checkin": checkin,
+            "areas": progress.group_by_area(rows),
+            "levels": progress.LEVELS,
+            "rated": rated,
+            "total": len(rows),
+            "missing": [row for row in rows if row.shift.pk in missing_ids],
+            "missing_ids": missing_ids,
+            "has_errors": any(row.errors for row in rows),
+            "nav": "checkins",
+        },
+        status=status,
+    )
+
+
+def _submitted_page(
+    request: HttpRequest, checkin: CheckIn, *, refused: bool = False
+) -> HttpResponse:
+    rows = progress.submitted_rows(checkin)
+    return render(
+        request,
+        "transitions/checkin_submitted.html",
+        {
+            "checkin": checkin,
+            "areas": progress.group_by_area(rows),
+            "previous_on": next((row.previous_on for row in rows if row.previous_on), None),
+            "refused": refused,
+            "nav": "checkins",
+        },
+        status=409 if refused else 200,
+    )
+
+
+def _status(
+    request: HttpRequest, checkin: CheckIn, row: progress.RatingRow, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "transitions/checkin_draft.html#status",
+        {"checkin": checkin, "row": row},
+        status=status,
+    )
+
+
+def _rate_refused(request: HttpRequest, message: str, *, status: int = 422) -> HttpResponse:
+    return render(
+        request,
+        "transitions/_refused.html",
+        {"message": message, "slug": request.resolver_match.kwargs.get("slug", "")},
+        status=status,
+    )
