@@ -6,11 +6,20 @@ object or raising Http404: an object someone may not know about does not exist f
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from leadership.models import User
-from transitions.models import CheckIn, Evidence, EvidenceQuerySet, Focus, Framework, Shift
+from transitions.models import (
+    CheckIn,
+    Evidence,
+    EvidenceQuerySet,
+    Focus,
+    Framework,
+    Review,
+    ReviewQuerySet,
+    Shift,
+)
 
 
 def framework_for(user: User) -> Framework:
@@ -81,3 +90,39 @@ def focus_for(user: User, pk: int) -> Focus:
     if focus is None:
         raise Http404("No such focus.")
     return focus
+
+
+def reports_of(manager: User) -> QuerySet[User]:
+    """The manager's current direct reports."""
+    return User.objects.filter(manager=manager, is_active=True)
+
+
+def report_for(manager: User, username: str) -> User:
+    """One of the manager's current direct reports; 404 for anyone else."""
+    report = reports_of(manager).filter(username=username).first()
+    if report is None:
+        raise Http404("No such person in your team.")
+    return report
+
+
+def reviews_visible_to_manager(manager: User, report: User) -> ReviewQuerySet:
+    """A report's reviews as her current manager sees them: every completed one, and drafts
+    of her own. (`report` must come from `report_for`.)"""
+    return Review.objects.filter(person=report).filter(
+        Q(status=Review.Status.COMPLETED) | Q(manager=manager)
+    )
+
+
+def review_for_manager(manager: User, report: User, pk: int) -> Review:
+    review = reviews_visible_to_manager(manager, report).filter(pk=pk).first()
+    if review is None:
+        raise Http404("No such review.")
+    return review
+
+
+def review_for_person(user: User, pk: int) -> Review:
+    """A completed review of the user herself. Drafts are the manager's alone."""
+    review = Review.objects.completed().filter(person=user, pk=pk).select_related("manager").first()
+    if review is None:
+        raise Http404("No such review.")
+    return review

@@ -69,12 +69,15 @@ def line_chart(
     width: int = 640,
     height: int = 240,
     max_x_ticks: int = 8,
+    padding: tuple[float, float, float, float] = (36, 12, 12, 28),
 ) -> LineChart:
     """Place `series` — (name, [(index into x_labels, value or None)]) — on a chart.
 
     The x axis spreads the labels evenly; the y axis runs from y_min (bottom) to y_max.
+    `padding` (left, right, top, bottom) leaves room for the axis labels.
     """
-    left, right, top, bottom = 36.0, width - 12.0, 12.0, height - 28.0
+    pad_left, pad_right, pad_top, pad_bottom = padding
+    left, right, top, bottom = pad_left, width - pad_right, pad_top, height - pad_bottom
     count = len(x_labels)
 
     def x_at(index: int) -> float:

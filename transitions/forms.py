@@ -9,7 +9,16 @@ from django.core.validators import URLValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from transitions.models import Area, Evidence, Framework, Level, Rating, Shift, ShiftRevision
+from transitions.models import (
+    Area,
+    Evidence,
+    Framework,
+    Level,
+    Rating,
+    Review,
+    Shift,
+    ShiftRevision,
+)
 
 
 def _shift_label(shift: Shift) -> str:
@@ -268,3 +277,27 @@ class FocusForm(forms.Form):
             ("", "Choose a shift"),
             *_grouped_shift_choices(shifts, attrgetter("slug")),
         ]
+
+
+class ReviewTextForm(forms.Form):
+    summary = forms.CharField(
+        label="Overall summary",
+        required=False,
+        max_length=Review.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Where your report stands overall, in a few sentences. Needed to complete.",
+        error_messages={
+            "max_length": "Keep the summary to %(limit_value)d characters (it has %(show_value)d)."
+        },
+    )
+    agreed_focus = forms.CharField(
+        label="Agreed focus",
+        required=False,
+        max_length=Review.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you agreed she works on next.",
+        error_messages={
+            "max_length": "Keep the agreed focus to %(limit_value)d characters "
+            "(it has %(show_value)d)."
+        },
+    )

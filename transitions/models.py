@@ -104,9 +104,13 @@ class ShiftQuerySet(models.QuerySet["Shift"]):
         return self.select_related("area").order_by("area__order", "order")
 
     def with_current_revision(self) -> ShiftQuerySet:
-        """Annotate `current_revision_id`: the revision holding today's wording."""
+        """Annotate `current_revision_id` and `current_revision_number`: the revision holding
+        today's wording."""
         latest = ShiftRevision.objects.filter(shift=models.OuterRef("pk")).order_by("-number")
-        return self.annotate(current_revision_id=models.Subquery(latest.values("pk")[:1]))
+        return self.annotate(
+            current_revision_id=models.Subquery(latest.values("pk")[:1]),
+            current_revision_number=models.Subquery(latest.values("number")[:1]),
+        )
 
 
 class Shift(models.Model):
@@ -433,3 +437,100 @@ class Focus(models.Model):
     @property
     def is_active(self) -> bool:
         return self.cleared_at is None
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def completed(self) -> ReviewQuerySet:
+        return self.filter(status=Review.Status.COMPLETED)
+
+    def drafts(self) -> ReviewQuerySet:
+        return self.filter(status=Review.Status.DRAFT)
+
+
+class Review(models.Model):
+    """A manager's rating of one report on every shift, with a summary and agreed focus."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        COMPLETED = "completed", "Completed"
+
+    TEXT_MAX = 5000
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews_written",
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="reviews")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField("overall summary", max_length=TEXT_MAX, blank=True)
+    agreed_focus = models.TextField(max_length=TEXT_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["person", "status", "-completed_at"], name="review_person_status"),
+            models.Index(fields=["manager", "status"], name="review_manager_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "manager"],
+                condition=Q(status="draft"),
+                name="review_one_open_draft",
+                violation_error_message="There is already a review in progress.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", completed_at__isnull=True)
+                | Q(status="completed", completed_at__isnull=False),
+                name="review_completed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("manager")), name="review_not_of_oneself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.completed_at:
+            return f"Review of {self.completed_at:%-d %b %Y}"
+        return "Review in progress"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ReviewRating(models.Model):
+    """The manager's level and comment for one shift in one review."""
+
+    COMMENT_MAX = 2000
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="review_ratings")
+    revision = models.ForeignKey(
+        ShiftRevision, on_delete=models.PROTECT, related_name="review_ratings"
+    )
+    level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+    comment = models.TextField(max_length=COMMENT_MAX, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "shift"], name="review_rating_one_per_shift"),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=5),
+                name="review_rating_level_in_scale",
+            ),
+        ]
+        indexes = [models.Index(fields=["shift", "review"], name="review_rating_by_shift")]
+
+    def __str__(self) -> str:
+        return f"{self.shift.slug}: {self.level}"

@@ -20,6 +20,8 @@ from transitions.models import (
     Focus,
     Framework,
     Rating,
+    Review,
+    ReviewRating,
     Shift,
     ShiftRevision,
 )
@@ -418,3 +420,104 @@ def focus_set(*, person: User, shift: Shift, next_step: str) -> Focus:
 
 def focus_clear(*, focus: Focus) -> None:
     Focus.objects.filter(pk=focus.pk, cleared_at__isnull=True).update(cleared_at=timezone.now())
+
+
+class ReviewClosed(Exception):
+    """The review was completed: it is a dated snapshot now and cannot change."""
+
+
+class ReviewIncomplete(Exception):
+    """Some shifts are unrated, or the summary is missing."""
+
+    def __init__(self, missing: list[Shift], needs_summary: bool) -> None:
+        super().__init__("The review is not complete.")
+        self.missing = missing
+        self.needs_summary = needs_summary
+
+
+def review_start(*, person: User, manager: User, framework: Framework) -> tuple[Review, bool]:
+    """Resume the manager's open review of `person`, or start one prefilled from her last
+    completed review of that person. Returns the review and whether it is new."""
+    draft = Review.objects.drafts().filter(person=person, manager=manager).first()
+    if draft is not None:
+        return draft, False
+    last = (
+        Review.objects.completed()
+        .filter(person=person, manager=manager, framework=framework)
+        .order_by("-completed_at")
+        .first()
+    )
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                person=person,
+                manager=manager,
+                framework=framework,
+                summary=last.summary if last else "",
+                agreed_focus=last.agreed_focus if last else "",
+            )
+            if last is not None:
+                active = Shift.objects.of_framework(framework).active()
+                ReviewRating.objects.bulk_create(
+                    ReviewRating(
+                        review=review,
+                        shift_id=old.shift_id,
+                        revision_id=old.revision_id,
+                        level=old.level,
+                        comment=old.comment,
+                    )
+                    for old in last.ratings.filter(shift__in=active)
+                )
+    except IntegrityError:
+        return Review.objects.drafts().get(person=person, manager=manager), False
+    return review, True
+
+
+def _locked_draft(review: Review) -> Review:
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if not locked.is_draft:
+        raise ReviewClosed
+    return locked
+
+
+def review_rate(
+    *, review: Review, shift: Shift, revision: ShiftRevision, changes: dict[str, Any]
+) -> ReviewRating:
+    """Save the manager's level and/or comment for one shift (an upsert)."""
+    if revision.shift_id != shift.pk:
+        raise ValueError("The wording does not belong to this shift.")
+    with transaction.atomic():
+        locked = _locked_draft(review)
+        rating, _ = ReviewRating.objects.update_or_create(
+            review=locked, shift=shift, defaults={"revision": revision, **changes}
+        )
+        Review.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    return rating
+
+
+def review_write(*, review: Review, summary: str, agreed_focus: str) -> None:
+    with transaction.atomic():
+        locked = _locked_draft(review)
+        locked.summary, locked.agreed_focus = summary, agreed_focus
+        locked.save(update_fields=["summary", "agreed_focus", "updated_at"])
+
+
+def review_complete(*, review: Review) -> Review:
+    """Complete a review once every active shift is rated and there is a summary."""
+    with transaction.atomic():
+        locked = _locked_draft(review)
+        active = list(Shift.objects.of_framework(locked.framework).active().in_order())
+        rated = set(locked.ratings.filter(level__isnull=False).values_list("shift_id", flat=True))
+        missing = [shift for shift in active if shift.pk not in rated]
+        if missing or not locked.summary.strip():
+            raise ReviewIncomplete(missing, needs_summary=not locked.summary.strip())
+        locked.ratings.exclude(shift__in=active).delete()
+        locked.status = Review.Status.COMPLETED
+        locked.completed_at = timezone.now()
+        locked.save(update_fields=["status", "completed_at", "updated_at"])
+    return locked
+
+
+def review_discard(*, review: Review) -> None:
+    with transaction.atomic():
+        _locked_draft(review).delete()

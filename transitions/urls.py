@@ -1,6 +1,16 @@
 from django.urls import path
 
-from transitions.views import checkins, dashboard, evidence, focus, framework, shifts
+from transitions.views import (
+    checkins,
+    dashboard,
+    evidence,
+    focus,
+    framework,
+    packet,
+    reviews,
+    shifts,
+    team,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -13,6 +23,16 @@ urlpatterns = [
     path("check-ins/<int:pk>/discard/", checkins.checkin_discard, name="checkin_discard"),
     path("focus/", focus.focus_list, name="focus_list"),
     path("focus/<int:pk>/clear/", focus.focus_clear, name="focus_clear"),
+    path("reviews/<int:pk>/", reviews.my_review, name="my_review"),
+    path("packet/", packet.packet, name="packet"),
+    path("team/", team.team, name="team"),
+    path("team/<str:username>/", team.review, name="team_review"),
+    path("team/<str:username>/reviews/new/", team.review_new, name="team_review_new"),
+    path("team/<str:username>/reviews/discard/", team.review_discard, name="team_review_discard"),
+    path("team/<str:username>/reviews/<int:pk>/", team.review_detail, name="team_review_detail"),
+    path("team/<str:username>/rate/<slug:slug>/", team.review_rate, name="team_review_rate"),
+    path("team/<str:username>/shifts/<slug:slug>/", team.report_shift, name="team_shift"),
+    path("team/<str:username>/packet/", team.report_packet, name="team_packet"),
     path("evidence/", evidence.evidence_list, name="evidence_list"),
     path("evidence/new/", evidence.evidence_new, name="evidence_new"),
     path("evidence/<int:pk>/", evidence.evidence_detail, name="evidence_detail"),

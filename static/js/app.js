@@ -42,3 +42,10 @@
     }
   });
 })();
+
+// Print buttons (no inline script: the page's CSP allows none).
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -67,12 +67,12 @@ def test_the_dashboard_query_count_does_not_grow(
     EvidenceFactory(author=pm, shifts=[shifts[0]])
     # 1 session, 2 user, 3 framework, 4 shifts with levels and last evidence date,
     # 5 area averages per check-in, 6 last check-in, 7 open draft, 8 focus,
-    # 9 recent evidence, 10 their shifts (prefetch)
-    with django_assert_num_queries(10):
+    # 9 latest review, 10 recent evidence, 11 their shifts (prefetch), 12 has reports (nav)
+    with django_assert_num_queries(12):
         pm_client.get("/")
     for _ in range(20):
         EvidenceFactory(author=pm, shifts=shifts[:4])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         pm_client.get("/")
 
 

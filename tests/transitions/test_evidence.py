@@ -294,8 +294,8 @@ def test_the_list_needs_the_same_queries_for_few_and_many_entries(
 
     def run() -> None:
         # 1 session, 2 user, 3 framework, 4 shifts for the filter choices, 5 count,
-        # 6 the page of evidence, 7 their shifts with areas (prefetch)
-        with django_assert_num_queries(7):
+        # 6 the page of evidence, 7 their shifts with areas (prefetch), 8 has reports (nav)
+        with django_assert_num_queries(8):
             pm_client.get("/evidence/?visibility=private")
 
     run()

@@ -177,6 +177,6 @@ def test_framework_page_queries_are_few(
     client: Client, pm: User, framework: Framework, django_assert_num_queries
 ) -> None:
     client.force_login(pm)
-    # session, user, framework, areas, shifts (prefetch)
-    with django_assert_num_queries(5):
+    # session, user, framework, areas, shifts (prefetch), has reports (nav)
+    with django_assert_num_queries(6):
         client.get("/framework/")

@@ -95,3 +95,17 @@ def test_seed_demo_gives_a_year_of_check_ins_a_draft_and_focus(db: None) -> None
     assert Focus.objects.filter(person__username="priya", cleared_at__isnull=True).count() == 3
     call_command("seed_demo")
     assert priya.count() == 13
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_gives_marco_reviews_of_his_reports(db: None) -> None:
+    from transitions.models import Review
+
+    call_command("seed_demo")
+    of_priya = Review.objects.filter(person__username="priya", manager__username="marco")
+    assert of_priya.completed().count() == 2
+    assert of_priya.drafts().count() == 1
+    assert Review.objects.filter(person__username="sam").completed().count() == 1
+    assert all(r.ratings.count() == 12 for r in Review.objects.completed())
+    call_command("seed_demo")
+    assert Review.objects.count() == 4

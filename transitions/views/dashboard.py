@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from transitions import access, charts, progress
-from transitions.models import Area, CheckIn, Evidence, Focus
+from transitions.models import Area, CheckIn, Evidence, Focus, Review
 
 RECENT_EVIDENCE = 5
 EVIDENCE_GAP_DAYS = 90
@@ -77,6 +77,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "draft": draft,
             "due_on": due_on,
             "is_due": due_on is None or due_on <= today,
+            "latest_review": Review.objects.completed()
+            .filter(person=user)
+            .select_related("manager")
+            .order_by("-completed_at")
+            .first(),
             "recent_evidence": list(
                 Evidence.objects.by(user).newest_first().with_shifts()[:RECENT_EVIDENCE]
             ),

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from transitions import access, charts
-from transitions.models import CheckIn, Evidence, Rating
+from transitions import access, charts, progress
+from transitions.models import CheckIn, Evidence, Rating, Review, ReviewRating
 
 
 def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -35,6 +36,13 @@ def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .newest_first()
         .with_shifts()
     )
+    comments = list(
+        ReviewRating.objects.filter(
+            shift=shift, review__person=request.user, review__status=Review.Status.COMPLETED
+        )
+        .select_related("review__manager")
+        .order_by("-review__completed_at")
+    )
     return render(
         request,
         "transitions/shift_detail.html",
@@ -44,6 +52,13 @@ def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "chart": chart,
             "rated_wording": rated_wording,
             "evidence": evidence,
+            "review_ratings": comments,
+            "quarters": progress.shift_timeline(
+                request.user,
+                shift,
+                evidence=Evidence.objects.by(request.user),
+                today=timezone.localdate(),
+            ),
             "nav": "framework",
         },
     )

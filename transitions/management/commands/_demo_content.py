@@ -336,3 +336,21 @@ DEMO_FOCUS: list[tuple[str, str, bool]] = [
     ("align-product-analytics", "Publish the metrics dictionary to all teams.", True),
     ("provide-strategy", "Write the first payments strategy memo.", False),
 ]
+
+DEMO_REVIEW_SUMMARIES = [
+    "Priya is growing into the role: she coordinates the payments PMs well and the invoicing "
+    "migration is on track. Strategy and hiring are the next steps.",
+    "A strong half-year. The strategy memo is used across product, Jonas's promotion shows her "
+    "coaching, and the leadership team trusts her updates. Ready to be considered for Group PM.",
+]
+DEMO_REVIEW_FOCUS = [
+    "Write the payments strategy; run the next hiring loop end to end.",
+    "Lead the Austria test; take over the monthly product review from me.",
+]
+DEMO_REVIEW_COMMENTS = {
+    "hire-and-onboard": "The loop is good, but we have not closed the second PM role yet.",
+    "provide-strategy": "The memo is quoted in other teams' OKRs. Clear evidence.",
+    "coach-and-mentor-pms": "Jonas's promotion case speaks for itself.",
+    "align-with-leadership-team": "Leadership asks for her updates by name now.",
+    "drive-pm-excellence": "Good start with the product review; make it stick without you.",
+}

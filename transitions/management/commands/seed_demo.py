@@ -15,10 +15,22 @@ from transitions import services
 from transitions.management.commands._demo_content import (
     DEMO_FOCUS,
     DEMO_NOTES,
+    DEMO_REVIEW_COMMENTS,
+    DEMO_REVIEW_FOCUS,
+    DEMO_REVIEW_SUMMARIES,
     PRIYA_EVIDENCE,
     SAM_EVIDENCE,
 )
-from transitions.models import CheckIn, Evidence, Focus, Framework, Rating, Shift
+from transitions.models import (
+    CheckIn,
+    Evidence,
+    Focus,
+    Framework,
+    Rating,
+    Review,
+    ReviewRating,
+    Shift,
+)
 
 PASSWORD = "leadership-demo"  # noqa: S105 — the documented demo password
 EDITORS_GROUP = "Content editors"
@@ -62,8 +74,11 @@ class Command(BaseCommand):
             added = self._evidence(users["priya"], PRIYA_EVIDENCE)
             added += self._evidence(users["sam"], SAM_EVIDENCE)
             checkins = self._checkins(users["priya"], months=12, draft=True)
-            checkins += self._checkins(users["sam"], months=3, draft=False)
+            checkins += self._checkins(users["sam"], months=3, draft=False, pace=1)
             focus = self._focus(users["priya"])
+            marco = User.objects.get(username="marco")
+            reviews = self._reviews(users["priya"], marco, completed_days_ago=[180, 30], draft=True)
+            reviews += self._reviews(users["sam"], marco, completed_days_ago=[20], draft=False)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
         if added:
@@ -72,10 +87,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Added {checkins} check-ins."))
         if focus:
             self.stdout.write(self.style.SUCCESS(f"Added {focus} focus shifts."))
-        if not (created or added or checkins or focus):
+        if reviews:
+            self.stdout.write(self.style.SUCCESS(f"Added {reviews} reviews."))
+        if not (created or added or checkins or focus or reviews):
             self.stdout.write("Demo data already present; nothing changed.")
 
-    def _checkins(self, person: User, *, months: int, draft: bool) -> int:
+    def _checkins(self, person: User, *, months: int, draft: bool, pace: int = 0) -> int:
         """Monthly submitted check-ins with a believable upward trend, and maybe a draft."""
         if CheckIn.objects.of(person).exists():
             return 0
@@ -104,7 +121,7 @@ class Command(BaseCommand):
                     checkin=checkin,
                     shift=shift,
                     revision_id=revisions[shift.pk],
-                    level=_demo_level(i, month, months),
+                    level=_demo_level(i + pace, month, months),
                     note=DEMO_NOTES.get((month, shift.slug), ""),
                 )
                 for i, shift in enumerate(shifts)
@@ -120,6 +137,66 @@ class Command(BaseCommand):
                     level=min(5, _demo_level(i, months - 1, months) + (i % 3 == 0)),
                 )
                 for i, shift in enumerate(shifts[:5])
+            )
+            made += 1
+        return made
+
+    def _reviews(
+        self, person: User, manager: User, *, completed_days_ago: list[int], draft: bool
+    ) -> int:
+        """Completed reviews near the person's self-ratings of the time, and maybe a draft."""
+        if Review.objects.filter(person=person).exists():
+            return 0
+        framework = Framework.objects.followed_by(person)
+        if framework is None:
+            return 0
+        shifts = list(
+            Shift.objects.of_framework(framework).active().in_order().with_current_revision()
+        )
+        now = timezone.now()
+        made = 0
+        for n, days_ago in enumerate(completed_days_ago):
+            when = now - timedelta(days=days_ago)
+            own = dict(
+                Rating.objects.filter(
+                    checkin__person=person,
+                    checkin__status=CheckIn.Status.SUBMITTED,
+                    checkin__submitted_at__lte=when,
+                )
+                .order_by("checkin__submitted_at")
+                .values_list("shift_id", "level")
+            )
+            review = Review.objects.create(
+                person=person,
+                manager=manager,
+                framework=framework,
+                status=Review.Status.COMPLETED,
+                completed_at=when,
+                summary=DEMO_REVIEW_SUMMARIES[n % len(DEMO_REVIEW_SUMMARIES)],
+                agreed_focus=DEMO_REVIEW_FOCUS[n % len(DEMO_REVIEW_FOCUS)],
+            )
+            Review.objects.filter(pk=review.pk).update(created_at=when - timedelta(days=3))
+            ReviewRating.objects.bulk_create(
+                ReviewRating(
+                    review=review,
+                    shift=shift,
+                    revision_id=shift.current_revision_id,
+                    level=max(1, min(5, own.get(shift.pk, 2) + _demo_offset(i))),
+                    comment=DEMO_REVIEW_COMMENTS.get(shift.slug, "") if n else "",
+                )
+                for i, shift in enumerate(shifts)
+            )
+            made += 1
+        if draft:
+            review = Review.objects.create(person=person, manager=manager, framework=framework)
+            ReviewRating.objects.bulk_create(
+                ReviewRating(
+                    review=review,
+                    shift=shift,
+                    revision_id=shift.current_revision_id,
+                    level=3 + i % 2,
+                )
+                for i, shift in enumerate(shifts[:4])
             )
             made += 1
         return made
@@ -151,7 +228,7 @@ class Command(BaseCommand):
             linked = [shifts[slug] for slug in slugs if slug in shifts]
             if not linked or Evidence.objects.filter(author=author, submission_key=key).exists():
                 continue
-            services.evidence_create(
+            evidence, _ = services.evidence_create(
                 author=author,
                 submission_key=key,
                 data={
@@ -164,6 +241,11 @@ class Command(BaseCommand):
                     else Evidence.Visibility.PRIVATE,
                     "shifts": linked,
                 },
+            )
+            # Logged on the day it happened, as a diligent PM would.
+            logged_at = timezone.now() - timedelta(days=days_ago)
+            Evidence.objects.filter(pk=evidence.pk).update(
+                created_at=logged_at, updated_at=logged_at
             )
             added += 1
         return added
@@ -201,3 +283,8 @@ def _demo_level(shift_index: int, month: int, months: int) -> int:
     gain = 1 + (shift_index * 7) % 3  # 1, 2 or 3 steps over the year
     progress = month / max(months - 1, 1)
     return min(5, start + int(gain * progress + 0.4))
+
+
+def _demo_offset(shift_index: int) -> int:
+    """How the manager's view differs from the self-rating: mostly agreeing, a few gaps."""
+    return {2: -2, 5: 1, 9: -1, 11: 2}.get(shift_index, 0)

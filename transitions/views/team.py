@@ -1,0 +1,288 @@
+"""The manager's side: the team page, the review of one report, the report's shift history
+and promotion packet. Every view starts from `access.report_for`: only the current manager."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from transitions import access, progress, services
+from transitions.forms import RatingForm, ReviewTextForm
+from transitions.models import Evidence, Review, Shift
+from transitions.views.packet import packet_response
+
+
+def team(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "name")
+    if sort not in progress.TEAM_SORTS:
+        sort = "name"
+    rows = progress.team_rows(request.user, now=timezone.now(), sort=sort)
+    if not rows:
+        raise Http404("You have no reports.")
+    return render(request, "transitions/team.html", {"rows": rows, "sort": sort, "nav": "team"})
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, username: str) -> HttpResponse:
+    """The open review of a report (rated in place), or her review history and a way to start."""
+    report = access.report_for(request.user, username)
+    draft = (
+        Review.objects.drafts()
+        .filter(person=report, manager=request.user)
+        .select_related("framework")
+        .first()
+    )
+    if draft is None:
+        if request.method == "POST":
+            return _history_page(request, report, status=409, refused=True)
+        return _history_page(request, report)
+    draft.person = report
+    if request.method == "GET":
+        return _draft_page(request, draft)
+
+    text = ReviewTextForm(request.POST)
+    if request.htmx:
+        # Autosave of the summary and agreed focus.
+        if not text.is_valid():
+            return _text_status(request, draft, errors=text.errors, status=422)
+        services.review_write(review=draft, **text.cleaned_data)
+        return _text_status(request, draft, saved=True)
+
+    rows = progress.review_rows(draft)
+    forms = {row.shift.pk: RatingForm(request.POST, shift=row.shift) for row in rows}
+    if not text.is_valid() or not all(form.is_valid() for form in forms.values()):
+        return _draft_page(request, draft, forms=forms, text=text, status=422)
+    try:
+        for row in rows:
+            form = forms[row.shift.pk]
+            services.review_rate(
+                review=draft,
+                shift=row.shift,
+                revision=form.cleaned_data["revision"],
+                changes={"level": form.cleaned_data["level"], "comment": form.cleaned_data["note"]},
+            )
+        services.review_write(review=draft, **text.cleaned_data)
+        if request.POST.get("action") == "complete":
+            completed = services.review_complete(review=draft)
+            messages.success(request, f"Review of {report.display_name} completed.")
+            return redirect("team_review_detail", username=report.username, pk=completed.pk)
+    except services.ReviewIncomplete as incomplete:
+        return _draft_page(
+            request,
+            draft,
+            missing=incomplete.missing,
+            needs_summary=incomplete.needs_summary,
+            status=422,
+        )
+    messages.success(request, "Review saved.")
+    return redirect("team_review", username=report.username)
+
+
+@require_POST
+def review_new(request: HttpRequest, username: str) -> HttpResponse:
+    report = access.report_for(request.user, username)
+    framework = access.framework_for(report)
+    _, created = services.review_start(person=report, manager=request.user, framework=framework)
+    if created:
+        messages.success(request, "Review started. Rate each shift before you see her own rating.")
+    return redirect("team_review", username=report.username)
+
+
+@require_POST
+def review_rate(request: HttpRequest, username: str, slug: str) -> HttpResponse:
+    """Autosave the manager's level and comment for one shift; answers with the revealed row."""
+    report = access.report_for(request.user, username)
+    draft = Review.objects.drafts().filter(person=report, manager=request.user).first()
+    if draft is None:
+        return _refused(request, "This review was completed and can no longer change.", 409)
+    shift = (
+        Shift.objects.of_framework(draft.framework)
+        .active()
+        .filter(slug=slug)
+        .select_related("area")
+        .first()
+    )
+    if shift is None:
+        return _refused(request, "This shift is not part of the review.", 422)
+    form = RatingForm(request.POST, shift=shift)
+    if form.is_valid():
+        try:
+            services.review_rate(
+                review=draft,
+                shift=shift,
+                revision=form.cleaned_data["revision"],
+                changes={"level": form.cleaned_data["level"], "comment": form.cleaned_data["note"]},
+            )
+        except services.ReviewClosed:
+            return _refused(request, "This review was completed and can no longer change.", 409)
+    [row] = progress.review_rows(draft, only=shift)
+    row.errors = [error for errors in form.errors.values() for error in errors]
+    row.saved = not row.errors
+    return render(
+        request,
+        "transitions/_review_reveal.html",
+        {"review": draft, "report": report, "row": row},
+        status=422 if row.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_discard(request: HttpRequest, username: str) -> HttpResponse:
+    report = access.report_for(request.user, username)
+    draft = Review.objects.drafts().filter(person=report, manager=request.user).first()
+    if draft is None:
+        raise Http404("No review in progress.")
+    if request.method == "POST":
+        services.review_discard(review=draft)
+        messages.success(request, "Review draft discarded.")
+        return redirect("team_review", username=report.username)
+    return render(
+        request,
+        "transitions/review_discard.html",
+        {"review": draft, "report": report, "nav": "team"},
+    )
+
+
+def review_detail(request: HttpRequest, username: str, pk: int) -> HttpResponse:
+    report = access.report_for(request.user, username)
+    found = access.review_for_manager(request.user, report, pk)
+    if found.is_draft:
+        return redirect("team_review", username=report.username)
+    return render_completed_review(request, found, for_manager=True)
+
+
+def report_shift(request: HttpRequest, username: str, slug: str) -> HttpResponse:
+    """One shift of a report, quarter by quarter: her rating, mine, and her shared evidence."""
+    report = access.report_for(request.user, username)
+    shift = access.shift_for(report, slug)
+    visible = access.visible_evidence(request.user, report)
+    return render(
+        request,
+        "transitions/report_shift.html",
+        {
+            "report": report,
+            "shift": shift,
+            "quarters": progress.shift_timeline(
+                report, shift, evidence=visible, today=timezone.localdate()
+            ),
+            "evidence": list(visible.filter(shift_links__shift=shift).newest_first().with_shifts()),
+            "nav": "team",
+        },
+    )
+
+
+def report_packet(request: HttpRequest, username: str) -> HttpResponse:
+    report = access.report_for(request.user, username)
+    return packet_response(request, report, include_private=False, for_manager=True)
+
+
+def render_completed_review(
+    request: HttpRequest, found: Review, *, for_manager: bool
+) -> HttpResponse:
+    rows = progress.review_rows(found)
+    return render(
+        request,
+        "transitions/review_detail.html",
+        {
+            "review": found,
+            "report": found.person,
+            "areas": _by_area(rows),
+            "for_manager": for_manager,
+            "nav": "team" if for_manager else "dashboard",
+        },
+    )
+
+
+def _by_area(rows: list[progress.ReviewRow]) -> list[tuple[object, list[progress.ReviewRow]]]:
+    groups: dict[int, tuple[object, list[progress.ReviewRow]]] = {}
+    for row in rows:
+        groups.setdefault(row.shift.area_id, (row.shift.area, []))[1].append(row)
+    return list(groups.values())
+
+
+def _history_page(
+    request: HttpRequest, report: object, *, status: int = 200, refused: bool = False
+) -> HttpResponse:
+    completed = list(
+        Review.objects.completed()
+        .filter(person=report)
+        .select_related("manager")
+        .order_by("-completed_at")
+    )
+    return render(
+        request,
+        "transitions/review_history.html",
+        {"report": report, "completed": completed, "refused": refused, "nav": "team"},
+        status=status,
+    )
+
+
+def _draft_page(
+    request: HttpRequest,
+    draft: Review,
+    *,
+    forms: dict[int, RatingForm] | None = None,
+    text: ReviewTextForm | None = None,
+    missing: list[Shift] | None = None,
+    needs_summary: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    rows = progress.review_rows(draft)
+    if forms:
+        for row in rows:
+            form = forms[row.shift.pk]
+            row.errors = [e for errors in form.errors.values() for e in errors]
+            if row.errors:
+                row.comment = form.data.get(f"{row.shift.slug}-note", row.comment)
+    text = text or ReviewTextForm(
+        initial={"summary": draft.summary, "agreed_focus": draft.agreed_focus}
+    )
+    missing_ids = {shift.pk for shift in missing or []}
+    rated = [row for row in rows if row.revealed]
+    return render(
+        request,
+        "transitions/review_draft.html",
+        {
+            "review": draft,
+            "report": draft.person,
+            "to_rate": [row for row in rows if not row.revealed],
+            "rated": progress.by_disagreement(rated),
+            "total": len(rows),
+            "levels": progress.LEVELS,
+            "text": text,
+            "missing": [row for row in rows if row.shift.pk in missing_ids],
+            "missing_ids": missing_ids,
+            "needs_summary": needs_summary,
+            "shared_total": Evidence.objects.by(draft.person).shared().count(),
+            "nav": "team",
+        },
+        status=status,
+    )
+
+
+def _text_status(
+    request: HttpRequest,
+    draft: Review,
+    *,
+    saved: bool = False,
+    errors: object = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "transitions/review_draft.html#text-status",
+        {"review": draft, "text_saved": saved, "text_errors": errors},
+        status=status,
+    )
+
+
+def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(
+        request,
+        "transitions/_refused.html",
+        {"message": message, "slug": request.resolver_match.kwargs.get("slug", "")},
+        status=status,
+    )
