@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from leadership import security_log
 from leadership.models import User
 from transitions.models import (
     CheckIn,
@@ -39,6 +40,7 @@ def shift_for(user: User, slug: str) -> Shift:
         .first()
     )
     if shift is None:
+        security_log.access_denied(user, "shift", slug)
         raise Http404("No such shift in your framework.")
     return shift
 
@@ -65,6 +67,7 @@ def evidence_for(user: User, pk: int) -> Evidence:
         .first()
     )
     if evidence is None:
+        security_log.access_denied(user, "evidence", pk)
         raise Http404("No such evidence.")
     return evidence
 
@@ -73,6 +76,7 @@ def own_evidence_for(user: User, pk: int) -> Evidence:
     """Evidence the user may change: only her own."""
     evidence = Evidence.objects.by(user).filter(pk=pk).first()
     if evidence is None:
+        security_log.access_denied(user, "evidence (to change)", pk)
         raise Http404("No such evidence.")
     return evidence
 
@@ -81,6 +85,7 @@ def checkin_for(user: User, pk: int) -> CheckIn:
     """A check-in of the user's own. Nobody else reads check-ins directly."""
     checkin = CheckIn.objects.of(user).select_related("framework").filter(pk=pk).first()
     if checkin is None:
+        security_log.access_denied(user, "check-in", pk)
         raise Http404("No such check-in.")
     return checkin
 
@@ -88,6 +93,7 @@ def checkin_for(user: User, pk: int) -> CheckIn:
 def focus_for(user: User, pk: int) -> Focus:
     focus = Focus.objects.filter(person=user, pk=pk).select_related("shift").first()
     if focus is None:
+        security_log.access_denied(user, "focus", pk)
         raise Http404("No such focus.")
     return focus
 
@@ -101,6 +107,7 @@ def report_for(manager: User, username: str) -> User:
     """One of the manager's current direct reports; 404 for anyone else."""
     report = reports_of(manager).filter(username=username).first()
     if report is None:
+        security_log.access_denied(manager, "report", username)
         raise Http404("No such person in your team.")
     return report
 
@@ -116,6 +123,7 @@ def reviews_visible_to_manager(manager: User, report: User) -> ReviewQuerySet:
 def review_for_manager(manager: User, report: User, pk: int) -> Review:
     review = reviews_visible_to_manager(manager, report).filter(pk=pk).first()
     if review is None:
+        security_log.access_denied(manager, "review", pk)
         raise Http404("No such review.")
     return review
 
@@ -124,5 +132,6 @@ def review_for_person(user: User, pk: int) -> Review:
     """A completed review of the user herself. Drafts are the manager's alone."""
     review = Review.objects.completed().filter(person=user, pk=pk).select_related("manager").first()
     if review is None:
+        security_log.access_denied(user, "own review", pk)
         raise Http404("No such review.")
     return review

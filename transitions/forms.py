@@ -54,7 +54,9 @@ class EvidenceForm(forms.ModelForm):
             "max_length": "This link is too long (at most %(limit_value)d characters)."
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -228,7 +230,9 @@ class RatingForm(forms.Form):
             "max_length": "Keep the note to %(limit_value)d characters (it has %(show_value)d)."
         },
     )
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
+    )
 
     def __init__(self, *args: Any, shift: Shift, **kwargs: Any) -> None:
         super().__init__(*args, prefix=shift.slug, **kwargs)

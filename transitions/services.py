@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Model, QuerySet
 from django.utils import timezone
 
+from leadership import security_log
 from leadership.models import User
 from transitions import framework_file
 from transitions.models import (
@@ -521,3 +522,131 @@ def review_complete(*, review: Review) -> Review:
 def review_discard(*, review: Review) -> None:
     with transaction.atomic():
         _locked_draft(review).delete()
+
+
+def account_delete(*, user: User) -> None:
+    """Delete a person and everything that is hers: check-ins, evidence, focus, the reviews
+    of her. Her reports are left without a manager; reviews she wrote of others stay in
+    their history, without her name."""
+    with transaction.atomic():
+        User.objects.filter(manager=user).update(manager=None)
+        user_id, username = user.pk, user.username
+        user.delete()
+    security_log.account_deleted(user_id, username)
+
+
+class AccountImportError(ValueError):
+    """The file cannot be imported; the message says why."""
+
+
+def account_import(data: dict[str, Any]) -> User:
+    """Restore an account from its export into this installation, matching shifts by slug.
+
+    The person gets no usable password: she sets one through "forgot password".
+    """
+    if not isinstance(data, dict) or data.get("format") != 1:
+        raise AccountImportError("This is not an account export (format 1).")
+    person = data.get("user") or {}
+    username = person.get("username")
+    if not username or User.objects.filter(username=username).exists():
+        raise AccountImportError(
+            f"A user {username!r} already exists here (or the name is missing)."
+        )
+    frameworks = {f.slug: f for f in Framework.objects.all()}
+    shifts = {
+        (s.area.framework.slug, s.slug): s
+        for s in Shift.objects.select_related("area__framework").with_current_revision()
+    }
+    revisions = {
+        (r.shift_id, r.number): r.pk for r in ShiftRevision.objects.only("pk", "shift_id", "number")
+    }
+
+    def shift_of(framework: str, slug: str) -> Shift:
+        shift = shifts.get((framework, slug))
+        if shift is None:
+            raise AccountImportError(f"The shift {slug!r} of {framework!r} does not exist here.")
+        return shift
+
+    default = Framework.objects.default()
+    with transaction.atomic():
+        user = User(
+            username=username,
+            first_name=person.get("first_name", ""),
+            last_name=person.get("last_name", ""),
+            email=person.get("email", ""),
+            checkin_interval_days=person.get("checkin_interval_days", 30),
+            manager=User.objects.filter(username=person.get("manager") or "").first(),
+        )
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        for entry in data.get("checkins", []):
+            framework = frameworks.get(entry["framework"])
+            if framework is None:
+                raise AccountImportError(
+                    f"The framework {entry['framework']!r} does not exist here."
+                )
+            checkin = CheckIn.objects.create(
+                person=user,
+                framework=framework,
+                status=entry["status"],
+                submitted_at=entry["submitted_at"],
+            )
+            CheckIn.objects.filter(pk=checkin.pk).update(created_at=entry["created_at"])
+            rows = []
+            for rating in entry["ratings"]:
+                shift = shift_of(framework.slug, rating["shift"])
+                revision = revisions.get((shift.pk, rating["revision"]), shift.current_revision_id)
+                rows.append(
+                    Rating(
+                        checkin=checkin,
+                        shift=shift,
+                        revision_id=revision,
+                        level=rating["level"],
+                        note=rating["note"],
+                    )
+                )
+            Rating.objects.bulk_create(rows)
+        framework_slug = (Framework.objects.followed_by(user) or default).slug
+        for entry in data.get("evidence", []):
+            linked = [shift_of(framework_slug, slug) for slug in entry["shifts"]]
+            evidence = Evidence.objects.create(
+                author=user,
+                happened_on=entry["happened_on"],
+                title=entry["title"],
+                body=entry["body"],
+                link=entry["link"],
+                visibility=entry["visibility"],
+            )
+            evidence.shifts.set(linked)
+            Evidence.objects.filter(pk=evidence.pk).update(created_at=entry["created_at"])
+        for entry in data.get("focus", []):
+            focus = Focus.objects.create(
+                person=user,
+                shift=shift_of(framework_slug, entry["shift"]),
+                next_step=entry["next_step"],
+                cleared_at=entry["cleared_at"],
+            )
+            Focus.objects.filter(pk=focus.pk).update(set_at=entry["set_at"])
+        for entry in data.get("reviews_received", []):
+            framework = frameworks[entry["framework"]]
+            review = Review.objects.create(
+                person=user,
+                manager=User.objects.filter(username=entry.get("manager") or "").first(),
+                framework=framework,
+                status=Review.Status.COMPLETED,
+                completed_at=entry["completed_at"],
+                summary=entry["summary"],
+                agreed_focus=entry["agreed_focus"],
+            )
+            ReviewRating.objects.bulk_create(
+                ReviewRating(
+                    review=review,
+                    shift=(shift := shift_of(framework.slug, rating["shift"])),
+                    revision_id=shift.current_revision_id,
+                    level=rating["level"],
+                    comment=rating["comment"],
+                )
+                for rating in entry["ratings"]
+            )
+    return user

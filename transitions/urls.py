@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path, register_converter
 
+from transitions.converters import IdConverter, UsernameConverter
 from transitions.views import (
+    account,
     checkins,
     dashboard,
     evidence,
@@ -12,31 +14,41 @@ from transitions.views import (
     team,
 )
 
+register_converter(IdConverter, "id")
+register_converter(UsernameConverter, "username")
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("framework/", framework.framework, name="framework"),
     path("shifts/<slug:slug>/", shifts.shift_detail, name="shift_detail"),
     path("check-ins/", checkins.checkin_list, name="checkin_list"),
     path("check-ins/new/", checkins.checkin_new, name="checkin_new"),
-    path("check-ins/<int:pk>/", checkins.checkin_detail, name="checkin_detail"),
-    path("check-ins/<int:pk>/shifts/<slug:slug>/", checkins.checkin_rate, name="checkin_rate"),
-    path("check-ins/<int:pk>/discard/", checkins.checkin_discard, name="checkin_discard"),
+    path("check-ins/<id:pk>/", checkins.checkin_detail, name="checkin_detail"),
+    path("check-ins/<id:pk>/shifts/<slug:slug>/", checkins.checkin_rate, name="checkin_rate"),
+    path("check-ins/<id:pk>/discard/", checkins.checkin_discard, name="checkin_discard"),
     path("focus/", focus.focus_list, name="focus_list"),
-    path("focus/<int:pk>/clear/", focus.focus_clear, name="focus_clear"),
-    path("reviews/<int:pk>/", reviews.my_review, name="my_review"),
+    path("focus/<id:pk>/clear/", focus.focus_clear, name="focus_clear"),
+    path("reviews/<id:pk>/", reviews.my_review, name="my_review"),
     path("packet/", packet.packet, name="packet"),
     path("team/", team.team, name="team"),
-    path("team/<str:username>/", team.review, name="team_review"),
-    path("team/<str:username>/reviews/new/", team.review_new, name="team_review_new"),
-    path("team/<str:username>/reviews/discard/", team.review_discard, name="team_review_discard"),
-    path("team/<str:username>/reviews/<int:pk>/", team.review_detail, name="team_review_detail"),
-    path("team/<str:username>/rate/<slug:slug>/", team.review_rate, name="team_review_rate"),
-    path("team/<str:username>/shifts/<slug:slug>/", team.report_shift, name="team_shift"),
-    path("team/<str:username>/packet/", team.report_packet, name="team_packet"),
+    path("team/<username:username>/", team.review, name="team_review"),
+    path("team/<username:username>/reviews/new/", team.review_new, name="team_review_new"),
+    path(
+        "team/<username:username>/reviews/discard/", team.review_discard, name="team_review_discard"
+    ),
+    path(
+        "team/<username:username>/reviews/<id:pk>/", team.review_detail, name="team_review_detail"
+    ),
+    path("team/<username:username>/rate/<slug:slug>/", team.review_rate, name="team_review_rate"),
+    path("team/<username:username>/shifts/<slug:slug>/", team.report_shift, name="team_shift"),
+    path("team/<username:username>/packet/", team.report_packet, name="team_packet"),
+    path("account/", account.account, name="account"),
+    re_path(r"^account/export\.(?P<fmt>json|csv)$", account.account_export, name="account_export"),
+    path("account/delete/", account.account_delete, name="account_delete"),
     path("evidence/", evidence.evidence_list, name="evidence_list"),
     path("evidence/new/", evidence.evidence_new, name="evidence_new"),
-    path("evidence/<int:pk>/", evidence.evidence_detail, name="evidence_detail"),
-    path("evidence/<int:pk>/edit/", evidence.evidence_edit, name="evidence_edit"),
-    path("evidence/<int:pk>/visibility/", evidence.evidence_visibility, name="evidence_visibility"),
-    path("evidence/<int:pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
+    path("evidence/<id:pk>/", evidence.evidence_detail, name="evidence_detail"),
+    path("evidence/<id:pk>/edit/", evidence.evidence_edit, name="evidence_edit"),
+    path("evidence/<id:pk>/visibility/", evidence.evidence_visibility, name="evidence_visibility"),
+    path("evidence/<id:pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
 ]

@@ -1,0 +1,36 @@
+"""Security events, logged without secrets: no passwords, no evidence or assessment text."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+logger = logging.getLogger("leadership.security")
+
+
+def login_failed(
+    sender: object, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    # `credentials` is already scrubbed of the password by Django; log only the username.
+    logger.warning(
+        "login failed for username=%r from %s",
+        credentials.get("username", ""),
+        _address(request),
+    )
+
+
+def access_denied(user: Any, kind: str, key: object) -> None:
+    """Someone asked for an object that does not exist for them (answered with 404)."""
+    logger.warning(
+        "authorization failure: user=%s asked for %s %s", getattr(user, "pk", None), kind, key
+    )
+
+
+def account_deleted(user_id: int, username: str) -> None:
+    logger.warning("account deleted: user=%s username=%r", user_id, username)
+
+
+def _address(request: Any) -> str:
+    if request is None:
+        return "unknown address"
+    return request.META.get("REMOTE_ADDR", "unknown address")

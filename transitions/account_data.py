@@ -1,0 +1,190 @@
+"""A person's own data as a portable document: what the export writes and the import reads.
+
+Pure conversion between model rows and plain dictionaries; the writes live in services.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from leadership.models import User
+from transitions.models import CheckIn, Evidence, Focus, Rating, Review
+
+FORMAT_VERSION = 1
+
+
+def export(user: User) -> dict[str, Any]:
+    """Everything the person owns or may read about herself."""
+    checkins = (
+        CheckIn.objects.of(user)
+        .select_related("framework")
+        .prefetch_related("ratings__shift", "ratings__revision")
+        .order_by("created_at", "pk")
+    )
+    evidence = Evidence.objects.by(user).prefetch_related("shifts").order_by("happened_on", "pk")
+    focus = Focus.objects.filter(person=user).select_related("shift").order_by("set_at", "pk")
+    reviews = (
+        Review.objects.completed()
+        .filter(person=user)
+        .select_related("manager", "framework")
+        .prefetch_related("ratings__shift")
+        .order_by("completed_at")
+    )
+    return {
+        "format": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "user": {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "checkin_interval_days": user.checkin_interval_days,
+            "manager": user.manager.username if user.manager_id else None,
+        },
+        "checkins": [
+            {
+                "framework": checkin.framework.slug,
+                "status": checkin.status,
+                "created_at": checkin.created_at.isoformat(),
+                "submitted_at": _iso(checkin.submitted_at),
+                "ratings": [
+                    {
+                        "shift": rating.shift.slug,
+                        "revision": rating.revision.number,
+                        "level": rating.level,
+                        "note": rating.note,
+                    }
+                    for rating in sorted(checkin.ratings.all(), key=_shift_order)
+                ],
+            }
+            for checkin in checkins
+        ],
+        "evidence": [
+            {
+                "happened_on": item.happened_on.isoformat(),
+                "title": item.title,
+                "body": item.body,
+                "link": item.link,
+                "visibility": item.visibility,
+                "shifts": sorted(shift.slug for shift in item.shifts.all()),
+                "created_at": item.created_at.isoformat(),
+            }
+            for item in evidence
+        ],
+        "focus": [
+            {
+                "shift": item.shift.slug,
+                "next_step": item.next_step,
+                "set_at": item.set_at.isoformat(),
+                "cleared_at": _iso(item.cleared_at),
+            }
+            for item in focus
+        ],
+        "reviews_received": [
+            {
+                "framework": review.framework.slug,
+                "manager": review.manager.username if review.manager_id else None,
+                "completed_at": review.completed_at.isoformat(),
+                "summary": review.summary,
+                "agreed_focus": review.agreed_focus,
+                "ratings": [
+                    {"shift": r.shift.slug, "level": r.level, "comment": r.comment}
+                    for r in sorted(review.ratings.all(), key=_shift_order)
+                ],
+            }
+            for review in reviews
+        ],
+    }
+
+
+CSV_HEADER = [
+    "record",
+    "date",
+    "status",
+    "shift",
+    "level",
+    "title_or_note",
+    "text",
+    "link",
+    "visibility",
+]
+
+
+def export_csv(data: dict[str, Any]) -> str:
+    """The export as one table: a row per rating, evidence-shift link, focus and review rating."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for checkin in data["checkins"]:
+        when = checkin["submitted_at"] or checkin["created_at"]
+        for rating in checkin["ratings"]:
+            writer.writerow(
+                [
+                    "check-in rating",
+                    when,
+                    checkin["status"],
+                    rating["shift"],
+                    rating["level"],
+                    rating["note"],
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    for item in data["evidence"]:
+        writer.writerow(
+            [
+                "evidence",
+                item["happened_on"],
+                "",
+                ";".join(item["shifts"]),
+                "",
+                item["title"],
+                item["body"],
+                item["link"],
+                item["visibility"],
+            ]
+        )
+    for item in data["focus"]:
+        writer.writerow(
+            [
+                "focus",
+                item["set_at"],
+                "cleared" if item["cleared_at"] else "active",
+                item["shift"],
+                "",
+                item["next_step"],
+                "",
+                "",
+                "",
+            ]
+        )
+    for review in data["reviews_received"]:
+        for rating in review["ratings"]:
+            writer.writerow(
+                [
+                    "manager review rating",
+                    review["completed_at"],
+                    "completed",
+                    rating["shift"],
+                    rating["level"],
+                    rating["comment"],
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    return out.getvalue()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _shift_order(row: Rating | Any) -> tuple[int, int]:
+    return (row.shift.area_id, row.shift.order)
