@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from transitions import access, progress, services
 from transitions.forms import RatingForm
 from transitions.models import CheckIn, Shift
 
 
+@require_GET
 def checkin_list(request: HttpRequest) -> HttpResponse:
     checkins = progress.checkin_summaries(request.user)
     return render(

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from transitions import access, charts, progress
 from transitions.models import Area, CheckIn, Evidence, Focus, Review
@@ -29,6 +30,7 @@ class AreaStanding:
         return charts.progress_bar(self.average)
 
 
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The PM's home: where she stands, how it moved, what she focuses on, what is due."""
     user = request.user

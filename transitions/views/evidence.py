@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from transitions import access, services
@@ -21,6 +21,7 @@ from transitions.models import Evidence
 PAGE_SIZE = 20
 
 
+@require_GET
 def evidence_list(request: HttpRequest) -> HttpResponse:
     """My evidence, newest first, narrowed by the filters in the query string."""
     framework = access.framework_for(request.user)
@@ -87,6 +88,7 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, evidence=evidence)
 
 
+@require_GET
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = access.evidence_for(request.user, pk)
     shifts = list(evidence.shifts.select_related("area").order_by("area__order", "order"))

@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from transitions import access
 from transitions.models import Shift
 
 
+@require_GET
 def framework(request: HttpRequest) -> HttpResponse:
     """The framework the user follows, read-only: its framing, areas and shifts in order."""
     current = access.framework_for(request.user)

@@ -6,11 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from leadership.models import User
 from transitions import access, progress
 
 
+@require_GET
 def packet(request: HttpRequest) -> HttpResponse:
     """My own packet; private evidence only when I tick the option."""
     include_private = request.GET.get("include_private") == "1"

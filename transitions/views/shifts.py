@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from transitions import access, charts, progress
 from transitions.models import CheckIn, Evidence, Rating, Review, ReviewRating
 
 
+@require_GET
 def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One shift: wording and guidance, my rating history and notes, my evidence timeline."""
     shift = access.shift_for(request.user, slug)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from transitions import access, progress, services
 from transitions.forms import RatingForm, ReviewTextForm
@@ -15,6 +15,7 @@ from transitions.models import Evidence, Review, Shift
 from transitions.views.packet import packet_response
 
 
+@require_GET
 def team(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     if sort not in progress.TEAM_SORTS:
@@ -146,6 +147,7 @@ def review_discard(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
+@require_GET
 def review_detail(request: HttpRequest, username: str, pk: int) -> HttpResponse:
     report = access.report_for(request.user, username)
     found = access.review_for_manager(request.user, report, pk)
@@ -154,6 +156,7 @@ def review_detail(request: HttpRequest, username: str, pk: int) -> HttpResponse:
     return render_completed_review(request, found, for_manager=True)
 
 
+@require_GET
 def report_shift(request: HttpRequest, username: str, slug: str) -> HttpResponse:
     """One shift of a report, quarter by quarter: her rating, mine, and her shared evidence."""
     report = access.report_for(request.user, username)
@@ -174,6 +177,7 @@ def report_shift(request: HttpRequest, username: str, slug: str) -> HttpResponse
     )
 
 
+@require_GET
 def report_packet(request: HttpRequest, username: str) -> HttpResponse:
     report = access.report_for(request.user, username)
     return packet_response(request, report, include_private=False, for_manager=True)

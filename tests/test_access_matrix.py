@@ -1,0 +1,288 @@
+"""Who may do what, for every URL of the project.
+
+Every URL pattern (outside the admin, whose permissions tests/transitions/test_admin.py
+covers) must have a row here: the test fails when a new URL has none. Each row gives, per
+persona, the status of a GET and of a POST with no data:
+
+    302  anonymous: redirected to the login page        405  wrong method
+    404  an object this persona may not know about      403  refused (CSRF, see below)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from leadership.models import User
+from tests.factories import EvidenceFactory, submitted_checkin
+from transitions import services
+from transitions.models import CheckIn, Evidence, Focus, Review, Shift
+
+PERSONAS = ["anonymous", "owner", "other_pm", "manager", "other_manager", "editor", "superuser"]
+LOGGED_IN = PERSONAS[1:]
+LOGIN = "login"  # a 302 to the login page
+
+
+@dataclass
+class World:
+    """The owner (a PM) and her things, as the other personas try to reach them."""
+
+    shift: Shift
+    draft: CheckIn
+    submitted: CheckIn
+    private: Evidence
+    shared: Evidence
+    focus: Focus
+    completed: Review
+    review_draft: Review
+
+
+@pytest.fixture
+def world(pm: User, manager: User, other_pm: User, shifts: list[Shift]) -> World:
+    framework = shifts[0].area.framework
+    submitted = submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=10)
+    draft, _ = services.checkin_start(person=pm, framework=framework)
+    completed, _ = services.review_start(person=pm, manager=manager, framework=framework)
+    for shift in shifts:
+        services.review_rate(
+            review=completed, shift=shift, revision=shift.revisions.latest(), changes={"level": 3}
+        )
+    services.review_write(review=completed, summary="Fine.", agreed_focus="")
+    services.review_complete(review=completed)
+    review_draft, _ = services.review_start(person=pm, manager=manager, framework=framework)
+    return World(
+        shift=shifts[0],
+        draft=draft,
+        submitted=submitted,
+        private=EvidenceFactory(author=pm, shifts=[shifts[0]], visibility="private"),
+        shared=EvidenceFactory(author=pm, shifts=[shifts[0]], visibility="shared"),
+        focus=services.focus_set(person=pm, shift=shifts[1], next_step="Next"),
+        completed=completed,
+        review_draft=review_draft,
+    )
+
+
+def everyone(status: int | str) -> dict[str, int | str]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def members(status: int) -> dict[str, int | str]:
+    """Any logged-in person, on her own data; anonymous goes to the login page."""
+    return {"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, status)}
+
+
+def only(who: dict[str, int], others: int = 404) -> dict[str, int | str]:
+    return {"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, others), **who}
+
+
+WRONG_METHOD = members(405)
+
+
+@dataclass
+class Row:
+    url: Callable[[World], str]
+    get: dict[str, int | str]
+    post: dict[str, int | str]
+
+
+MATRIX: dict[str, list[Row]] = {
+    # Public
+    "healthz": [Row(lambda w: "/healthz", everyone(200), everyone(405))],
+    "login": [Row(lambda w: "/accounts/login/", everyone(200), everyone(200))],
+    "logout": [Row(lambda w: "/accounts/logout/", WRONG_METHOD, everyone(302))],
+    "password_reset": [Row(lambda w: "/accounts/password_reset/", everyone(200), everyone(200))],
+    "password_reset_done": [
+        Row(lambda w: "/accounts/password_reset/done/", everyone(200), everyone(405))
+    ],
+    "password_reset_confirm": [
+        Row(lambda w: "/accounts/reset/MQ/bad-token/", everyone(200), everyone(200))
+    ],
+    "password_reset_complete": [
+        Row(lambda w: "/accounts/reset/done/", everyone(200), everyone(405))
+    ],
+    # Everyone's own pages
+    "password_change": [Row(lambda w: "/accounts/password_change/", members(200), members(200))],
+    "password_change_done": [
+        Row(lambda w: "/accounts/password_change/done/", members(200), members(405))
+    ],
+    "dashboard": [Row(lambda w: "/", members(200), WRONG_METHOD)],
+    "framework": [Row(lambda w: "/framework/", members(200), WRONG_METHOD)],
+    "shift_detail": [Row(lambda w: f"/shifts/{w.shift.slug}/", members(200), WRONG_METHOD)],
+    "checkin_list": [Row(lambda w: "/check-ins/", members(200), WRONG_METHOD)],
+    # The owner has a draft, so she is sent to it; the others see the start page.
+    "checkin_new": [Row(lambda w: "/check-ins/new/", {**members(200), "owner": 302}, members(302))],
+    "focus_list": [Row(lambda w: "/focus/", members(200), members(422))],
+    "packet": [Row(lambda w: "/packet/", members(200), WRONG_METHOD)],
+    "account": [Row(lambda w: "/account/", members(200), members(422))],
+    "account_export": [
+        Row(lambda w: "/account/export.json", members(200), WRONG_METHOD),
+        Row(lambda w: "/account/export.csv", members(200), WRONG_METHOD),
+    ],
+    "account_delete": [Row(lambda w: "/account/delete/", members(200), members(422))],
+    "evidence_list": [Row(lambda w: "/evidence/", members(200), WRONG_METHOD)],
+    "evidence_new": [Row(lambda w: "/evidence/new/", members(200), members(422))],
+    # The owner's things
+    "checkin_detail": [
+        Row(lambda w: f"/check-ins/{w.draft.pk}/", only({"owner": 200}), only({"owner": 302})),
+        # A submitted check-in is read-only: a write is refused as a conflict.
+        Row(lambda w: f"/check-ins/{w.submitted.pk}/", only({"owner": 200}), only({"owner": 409})),
+    ],
+    "checkin_rate": [
+        Row(
+            lambda w: f"/check-ins/{w.draft.pk}/shifts/{w.shift.slug}/",
+            WRONG_METHOD,
+            only({"owner": 200}),
+        )
+    ],
+    "checkin_discard": [
+        Row(
+            lambda w: f"/check-ins/{w.draft.pk}/discard/",
+            only({"owner": 200}),
+            only({"owner": 302}),
+        )
+    ],
+    "focus_clear": [
+        Row(lambda w: f"/focus/{w.focus.pk}/clear/", WRONG_METHOD, only({"owner": 302}))
+    ],
+    "my_review": [
+        Row(lambda w: f"/reviews/{w.completed.pk}/", only({"owner": 200}), WRONG_METHOD),
+        Row(lambda w: f"/reviews/{w.review_draft.pk}/", only({}), WRONG_METHOD),
+    ],
+    "evidence_detail": [
+        Row(lambda w: f"/evidence/{w.private.pk}/", only({"owner": 200}), WRONG_METHOD),
+        Row(
+            lambda w: f"/evidence/{w.shared.pk}/",
+            only({"owner": 200, "manager": 200}),
+            WRONG_METHOD,
+        ),
+    ],
+    "evidence_edit": [
+        Row(lambda w: f"/evidence/{w.shared.pk}/edit/", only({"owner": 200}), only({"owner": 422}))
+    ],
+    "evidence_visibility": [
+        Row(lambda w: f"/evidence/{w.shared.pk}/visibility/", WRONG_METHOD, only({"owner": 400}))
+    ],
+    "evidence_delete": [
+        Row(
+            lambda w: f"/evidence/{w.shared.pk}/delete/", only({"owner": 200}), only({"owner": 302})
+        )
+    ],
+    # The manager's pages about the owner
+    "team": [Row(lambda w: "/team/", only({"manager": 200, "other_manager": 200}), WRONG_METHOD)],
+    "team_review": [Row(lambda w: "/team/priya/", only({"manager": 200}), only({"manager": 302}))],
+    "team_review_new": [
+        Row(lambda w: "/team/priya/reviews/new/", WRONG_METHOD, only({"manager": 302}))
+    ],
+    "team_review_discard": [
+        Row(
+            lambda w: "/team/priya/reviews/discard/",
+            only({"manager": 200}),
+            only({"manager": 302}),
+        )
+    ],
+    "team_review_detail": [
+        Row(
+            lambda w: f"/team/priya/reviews/{w.completed.pk}/",
+            only({"manager": 200}),
+            WRONG_METHOD,
+        )
+    ],
+    "team_review_rate": [
+        Row(lambda w: f"/team/priya/rate/{w.shift.slug}/", WRONG_METHOD, only({"manager": 200}))
+    ],
+    "team_shift": [
+        Row(lambda w: f"/team/priya/shifts/{w.shift.slug}/", only({"manager": 200}), WRONG_METHOD)
+    ],
+    "team_packet": [Row(lambda w: "/team/priya/packet/", only({"manager": 200}), WRONG_METHOD)],
+}
+
+
+def _url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any]) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"URL {pattern.pattern} needs a name to be in the matrix"
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_has_a_row_in_the_matrix() -> None:
+    names = _url_names()
+    assert names - MATRIX.keys() == set(), "URLs without a row in the access matrix"
+    assert MATRIX.keys() - names == set(), "rows for URLs that no longer exist"
+
+
+CASES = [
+    (name, index, persona)
+    for name, rows in MATRIX.items()
+    for index in range(len(rows))
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("name", "index", "persona"), CASES)
+def test_access(
+    client: Client,
+    request: pytest.FixtureRequest,
+    world: World,
+    name: str,
+    index: int,
+    persona: str,
+    other_manager: User,
+    editor: User,
+    superuser: User,
+) -> None:
+    row = MATRIX[name][index]
+    url = row.url(world)
+    people = {
+        "owner": "pm",
+        "other_pm": "other_pm",
+        "manager": "manager",
+        "other_manager": "other_manager",
+        "editor": "editor",
+        "superuser": "superuser",
+    }
+    for method, expected in (("get", row.get[persona]), ("post", row.post[persona])):
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(people[persona]))
+        else:
+            client.logout()
+        response = getattr(client, method)(url)
+        if expected == LOGIN:
+            assert response.status_code == 302, (method, url, persona)
+            assert response["Location"].startswith("/accounts/login/"), (method, url, persona)
+        else:
+            assert response.status_code == expected, (method, url, persona, response.status_code)
+
+
+STATE_CHANGING = [
+    (name, index)
+    for name, rows in MATRIX.items()
+    for index, row in enumerate(rows)
+    if row.post["owner"] != 405
+]
+
+
+@pytest.mark.parametrize(("name", "index"), STATE_CHANGING)
+def test_a_post_without_a_csrf_token_is_refused(
+    world: World, pm: User, manager: User, name: str, index: int
+) -> None:
+    row = MATRIX[name][index]
+    client = Client(enforce_csrf_checks=True)
+    # Whoever may make the change: the owner, or her manager on the manager's pages.
+    client.force_login(manager if row.post["owner"] == 404 else pm)
+    response = client.post(row.url(world), {})
+    assert response.status_code == 403, (name, response.status_code)

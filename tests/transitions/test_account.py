@@ -1,0 +1,156 @@
+"""Your data is yours: download it, delete it, bring it to another installation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from leadership.models import User
+from tests.factories import EvidenceFactory, UserFactory, submitted_checkin
+from transitions import account_data, services
+from transitions.models import CheckIn, Evidence, Focus, Review, Shift
+
+
+@pytest.fixture
+def rich(pm: User, manager: User, shifts: list[Shift]) -> User:
+    """The PM with check-ins, a draft, evidence, focus and a completed review."""
+    submitted_checkin(pm, dict.fromkeys(shifts, 2), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=20)
+    CheckIn.objects.create(person=pm, framework=shifts[0].area.framework)
+    EvidenceFactory(
+        author=pm, shifts=[shifts[0], shifts[3]], title="Hired Mei", visibility="shared"
+    )
+    EvidenceFactory(author=pm, shifts=[shifts[5]], title="Private, with ünïcode ✓", body="a\nb")
+    services.focus_set(person=pm, shift=shifts[1], next_step="Coach Jonas")
+    review, _ = services.review_start(
+        person=pm, manager=manager, framework=shifts[0].area.framework
+    )
+    for shift in shifts:
+        services.review_rate(
+            review=review, shift=shift, revision=shift.revisions.latest(), changes={"level": 3}
+        )
+    services.review_write(review=review, summary="Good year.", agreed_focus="Strategy")
+    services.review_complete(review=review)
+    return pm
+
+
+def test_the_account_page_sets_the_reminder_interval(client: Client, pm: User) -> None:
+    client.force_login(pm)
+    assert "Remind me to check in" in client.get("/account/").content.decode()
+    assert client.post("/account/", {"checkin_interval_days": 14}).status_code == 302
+    pm.refresh_from_db()
+    assert pm.checkin_interval_days == 14
+    response = client.post("/account/", {"checkin_interval_days": 3})
+    assert response.status_code == 422
+    assert "Choose one of the offered intervals." in response.content.decode()
+
+
+def test_the_json_export_holds_everything_of_mine(
+    client: Client, rich: User, other_pm: User
+) -> None:
+    EvidenceFactory(author=other_pm, title="Not mine")
+    client.force_login(rich)
+    response = client.get("/account/export.json")
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["user"]["username"] == "priya"
+    assert data["user"]["manager"] == "marco"
+    assert [c["status"] for c in data["checkins"]] == ["submitted", "submitted", "draft"]
+    assert len(data["checkins"][0]["ratings"]) == 12
+    assert {e["title"] for e in data["evidence"]} == {"Hired Mei", "Private, with ünïcode ✓"}
+    assert data["focus"][0]["next_step"] == "Coach Jonas"
+    assert data["reviews_received"][0]["summary"] == "Good year."
+    assert "password" not in json.dumps(data["user"])
+
+
+def test_the_csv_export_is_one_table(client: Client, rich: User) -> None:
+    client.force_login(rich)
+    response = client.get("/account/export.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    kinds = [row["record"] for row in rows]
+    assert kinds.count("check-in rating") == 24
+    assert kinds.count("evidence") == 2
+    assert kinds.count("focus") == 1
+    assert kinds.count("manager review rating") == 12
+    assert any(row["title_or_note"] == "Private, with ünïcode ✓" for row in rows)
+
+
+def test_only_json_and_csv_exist(client: Client, pm: User) -> None:
+    client.force_login(pm)
+    assert client.get("/account/export.xml").status_code == 404
+
+
+def test_deleting_needs_the_password(client: Client, rich: User) -> None:
+    client.force_login(rich)
+    page = client.get("/account/delete/").content.decode()
+    assert "Delete your account?" in page
+    response = client.post("/account/delete/", {"password": "not-it"})
+    assert response.status_code == 422
+    assert "That is not your password. Nothing was deleted." in response.content.decode()
+    assert User.objects.filter(pk=rich.pk).exists()
+
+
+def test_deleting_removes_my_data_and_unassigns_my_reports(
+    client: Client, rich: User, manager: User, caplog
+) -> None:
+    report = UserFactory(username="junior", manager=rich)
+    client.force_login(rich)
+    caplog.set_level(logging.WARNING, logger="leadership.security")
+    response = client.post("/account/delete/", {"password": "pw-for-tests"})
+    assert response.status_code == 302
+    assert not User.objects.filter(username="priya").exists()
+    assert not CheckIn.objects.exists()
+    assert not Evidence.objects.exists()
+    assert not Focus.objects.exists()
+    assert not Review.objects.exists()  # the reviews of her
+    report.refresh_from_db()
+    assert report.manager is None
+    assert "account deleted" in caplog.text
+    assert "pw-for-tests" not in caplog.text
+    assert client.get("/").status_code == 302  # signed out
+
+
+def test_reviews_she_wrote_stay_with_her_reports(client: Client, rich: User, manager: User) -> None:
+    client.force_login(manager)
+    client.post("/account/delete/", {"password": "pw-for-tests"})
+    # marco is gone; priya's review by him stays in her history, without his name.
+    review = Review.objects.get(person=rich)
+    assert review.manager is None
+    assert User.objects.get(pk=rich.pk).manager is None
+
+
+def test_an_export_imports_into_a_fresh_installation(rich: User, tmp_path: Path, capsys) -> None:
+    before = account_data.export(rich)
+    path = tmp_path / "priya.json"
+    path.write_text(json.dumps(before), encoding="utf-8")
+    services.account_delete(user=rich)
+
+    call_command("import_account", str(path))
+    assert "Imported priya: 3 check-ins, 2 evidence entries, 1 focus." in capsys.readouterr().out
+    restored = User.objects.get(username="priya")
+    assert not restored.has_usable_password()
+    after = account_data.export(restored)
+    for data in (before, after):
+        data.pop("exported_at")
+    assert after == before
+
+
+def test_an_import_refuses_an_existing_user_or_a_bad_file(rich: User, tmp_path: Path) -> None:
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "priya.json"
+    path.write_text(json.dumps(account_data.export(rich)), encoding="utf-8")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("import_account", str(path))
+    path.write_text("{nope", encoding="utf-8")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_account", str(path))
