@@ -106,6 +106,33 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# The app server keeps no state: cache and sessions live in the database, or in Redis when
+# REDIS_URL is set (sessions then also stay in the database, so a Redis restart loses none).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "leadership",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "leadership_cache",
+        }
+    }
+
+# Cache framework content (areas, shifts, wording) between requests. Worth it with Redis.
+CACHE_FRAMEWORK_CONTENT = env_bool("DJANGO_CACHE_FRAMEWORK", default=bool(REDIS_URL))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "leadership.User"

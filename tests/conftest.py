@@ -10,6 +10,14 @@ from tests.factories import UserFactory
 from transitions.models import Framework, Shift
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache (the database starts fresh too)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def framework(db: None) -> Framework:
     """The article's framework, loaded by the data migration."""

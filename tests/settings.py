@@ -15,3 +15,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The test client speaks plain http; test_security checks the redirect with its own settings.
 SECURE_SSL_REDIRECT = False
+# Framework content is cached in production with Redis; here in memory, cleared per test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHE_FRAMEWORK_CONTENT = True

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class TransitionsConfig(AppConfig):
     name = "transitions"
     verbose_name = "Framework content"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from transitions import content
+        from transitions.models import Area, Framework, Shift, ShiftRevision
+
+        for model in (Framework, Area, Shift, ShiftRevision):
+            name = model.__name__
+            post_save.connect(content.content_changed, sender=model, dispatch_uid=f"save-{name}")
+            post_delete.connect(
+                content.content_changed, sender=model, dispatch_uid=f"delete-{name}"
+            )

@@ -68,7 +68,7 @@ def line_chart(
     y_max: float = 5,
     width: int = 640,
     height: int = 240,
-    max_x_ticks: int = 8,
+    max_x_ticks: int = 5,
     padding: tuple[float, float, float, float] = (36, 12, 12, 28),
 ) -> LineChart:
     """Place `series` — (name, [(index into x_labels, value or None)]) — on a chart.

@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 from django.core.validators import URLValidator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from transitions import content
 from transitions.models import (
     Area,
     Evidence,
@@ -91,16 +92,13 @@ class EvidenceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offered = Shift.objects.of_framework(framework).active()
+        offered = content.active_shifts(framework)
         if self.instance.pk:
             # Keep a link to a shift retired since, rather than dropping it silently.
-            linked = self.instance.shifts.values("pk")
-            offered = Shift.objects.of_framework(framework).filter(
-                Q(pk__in=offered.values("pk")) | Q(pk__in=linked)
-            )
-        offered = offered.in_order()
+            linked = set(self.instance.shifts.values_list("pk", flat=True))
+            offered = [s for s in content.all_shifts(framework) if s in offered or s.pk in linked]
         field = self.fields["shifts"]
-        field.queryset = offered
+        field.queryset = Shift.objects.filter(pk__in=[shift.pk for shift in offered])
         field.choices = _grouped_shift_choices(offered)
         self.fields["happened_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["title"].widget.attrs["maxlength"] = Evidence.TITLE_MAX
@@ -165,7 +163,7 @@ class EvidenceFilterForm(forms.Form):
 
     def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        shifts = list(Shift.objects.of_framework(framework).in_order())
+        shifts = content.all_shifts(framework)
         areas: dict[int, Area] = {}
         for shift in shifts:
             areas.setdefault(shift.area_id, shift.area)
@@ -275,8 +273,8 @@ class FocusForm(forms.Form):
 
     def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        shifts = Shift.objects.of_framework(framework).active().in_order()
-        self.fields["shift"].queryset = shifts
+        shifts = content.active_shifts(framework)
+        self.fields["shift"].queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])
         self.fields["shift"].choices = [
             ("", "Choose a shift"),
             *_grouped_shift_choices(shifts, attrgetter("slug")),

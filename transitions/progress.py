@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from leadership.models import User
-from transitions import charts
+from transitions import charts, content
 from transitions.models import (
     LEVEL_DESCRIPTIONS,
     Area,
@@ -115,10 +115,9 @@ def previous_levels(checkin: CheckIn) -> tuple[dict[int, int | None], datetime |
 def draft_rows(checkin: CheckIn, *, only: Shift | None = None) -> list[RatingRow]:
     """The rows of a draft: every active shift, its rating so far, and — once rated in this
     check-in — the previous rating and whether evidence backs a rise."""
-    shifts = Shift.objects.of_framework(checkin.framework).active().in_order()
+    shifts = content.active_shifts(checkin.framework)
     if only is not None:
-        shifts = shifts.filter(pk=only.pk)
-    shifts = list(shifts.with_current_revision())
+        shifts = [shift for shift in shifts if shift.pk == only.pk]
     ratings = {r.shift_id: r for r in checkin.ratings.filter(shift__in=shifts)}
     earlier, previous_on = previous_levels(checkin)
     evidenced: set[int] = set()

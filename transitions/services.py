@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from leadership import security_log
 from leadership.models import User
-from transitions import framework_file
+from transitions import content, framework_file
 from transitions.models import (
     Area,
     CheckIn,
@@ -71,8 +71,11 @@ def shift_save(
 def set_retired(*, objects: QuerySet[Area] | QuerySet[Shift], retired: bool) -> int:
     """Retire (hide from new check-ins, keep in history) or reinstate areas or shifts."""
     if retired:
-        return objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
-    return objects.filter(retired_at__isnull=False).update(retired_at=None)
+        changed = objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
+    else:
+        changed = objects.filter(retired_at__isnull=False).update(retired_at=None)
+    content.content_changed()
+    return changed
 
 
 def apply_order(siblings: QuerySet[Any], wanted: dict[int, int]) -> None:
@@ -90,6 +93,7 @@ def apply_order(siblings: QuerySet[Any], wanted: dict[int, int]) -> None:
         siblings.filter(pk=pk).update(order=top + offset)
     for pk, order in moving.items():
         siblings.filter(pk=pk).update(order=order)
+    content.content_changed()
 
 
 def framework_export(framework: Framework) -> dict[str, Any]:

@@ -114,3 +114,39 @@ def test_the_app_names_a_bad_debug_value() -> None:
 def test_the_app_starts_in_debug_with_a_generated_key() -> None:
     result = _check({"DJANGO_DEBUG": "1"})
     assert result.returncode == 0, result.stderr
+
+
+def test_redis_url_moves_cache_and_sessions_to_redis() -> None:
+    result = subprocess.run(  # noqa: S603 — our own manage.py with fixed arguments
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings as s;"
+            "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.CACHE_FRAMEWORK_CONTENT)",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+            "DJANGO_SETTINGS_MODULE": "leadership.settings",
+            "DJANGO_DEBUG": "1",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+        "True",
+    ]
+
+
+def test_a_bad_redis_url_is_named() -> None:
+    result = _check({"DJANGO_DEBUG": "1", "REDIS_URL": "localhost:6379"})
+    assert result.returncode != 0
+    assert "REDIS_URL must start with redis://" in result.stderr

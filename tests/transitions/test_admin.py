@@ -309,3 +309,29 @@ def test_bulk_delete_of_referenced_shifts_is_refused(
 
 def test_the_editor_cannot_reach_evidence_in_the_admin(editor_client: Client) -> None:
     assert editor_client.get("/admin/transitions/evidence/").status_code == 404
+
+
+def test_cached_framework_content_follows_every_edit(
+    editor_client: Client, editor: User, pm: User, shifts: list[Shift]
+) -> None:
+    reader = Client()
+    reader.force_login(pm)
+    shift = shifts[0]
+    assert shift.to_text in reader.get("/framework/").content.decode()  # now cached
+
+    editor_client.post(
+        f"/admin/transitions/shift/{shift.pk}/change/",
+        _shift_form(shift, to_text="leading PMs", change_kind=ShiftRevision.Kind.WORDING_FIX),
+    )
+    assert "leading PMs" in reader.get("/framework/").content.decode()
+
+    editor_client.post(
+        "/admin/transitions/shift/", {"action": "retire", "_selected_action": [shift.pk]}
+    )
+    assert "leading PMs" not in reader.get("/framework/").content.decode()
+
+    area = shifts[1].area
+    editor_client.post(
+        "/admin/transitions/area/", {"action": "retire", "_selected_action": [area.pk]}
+    )
+    assert area.title not in reader.get("/framework/").content.decode()
