@@ -117,7 +117,7 @@ def test_the_app_starts_in_debug_with_a_generated_key() -> None:
 
 
 def test_redis_url_moves_cache_and_sessions_to_redis() -> None:
-    result = subprocess.run(  # noqa: S603 — our own manage.py with fixed arguments
+    result = subprocess.run(
         [
             sys.executable,
             "manage.py",
