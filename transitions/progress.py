@@ -21,6 +21,7 @@ from transitions.models import (
     CheckIn,
     CheckInQuerySet,
     Evidence,
+    EvidenceShift,
     Framework,
     Level,
     Rating,
@@ -207,37 +208,43 @@ def standings(
     shifts: list[Shift] | None = None,
     before: datetime | None = None,
 ) -> list[ShiftStanding]:
-    """Each active shift (or each of `shifts`) with the person's latest and previous submitted
-    level — as of `before`, if given — and the date of her latest evidence for it. One query."""
-    submitted = Rating.objects.filter(
-        shift=OuterRef("pk"),
-        checkin__person=person,
-        checkin__status=CheckIn.Status.SUBMITTED,
-        level__isnull=False,
-    ).order_by("-checkin__submitted_at")
-    if before is not None:
-        submitted = submitted.filter(checkin__submitted_at__lte=before)
+    """Each active shift (or each of `shifts`) with the person's level in her latest and
+    previous submitted check-in (as of `before`, if given) and the date of her latest
+    evidence for it. Two queries, each served by an index whatever the history's size."""
     if shifts is None:
-        queryset = Shift.objects.of_framework(framework).active()
-    else:
-        queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])
-    queryset = queryset.in_order().annotate(
-        latest_level=Subquery(submitted.values("level")[:1]),
-        previous_level=Subquery(submitted.values("level")[1:2]),
-        last_evidence_on=Max(
-            "evidence_links__evidence__happened_on",
-            filter=Q(evidence_links__evidence__author=person),
-        ),
+        shifts = content.active_shifts(framework)
+    latest_two = (
+        CheckIn.objects.of(person).submitted().filter(framework=framework).order_by("-submitted_at")
     )
-    return [
-        ShiftStanding(
-            shift=shift,
-            level=shift.latest_level,
-            previous=shift.previous_level,
-            last_evidence_on=shift.last_evidence_on,
+    if before is not None:
+        latest_two = latest_two.filter(submitted_at__lte=before)
+    levels: dict[int, list[int]] = defaultdict(list)
+    for shift_id, level in (
+        Rating.objects.filter(
+            checkin_id__in=Subquery(latest_two.values("pk")[:2]), level__isnull=False
         )
-        for shift in queryset
-    ]
+        .order_by("-checkin__submitted_at")
+        .values_list("shift_id", "level")
+    ):
+        levels[shift_id].append(level)
+    last_evidence = dict(
+        EvidenceShift.objects.filter(evidence__author=person, shift__in=[s.pk for s in shifts])
+        .values("shift_id")
+        .annotate(last=Max("evidence__happened_on"))
+        .values_list("shift_id", "last")
+    )
+    result = []
+    for shift in shifts:
+        latest, previous, *_ = [*levels.get(shift.pk, []), None, None]
+        result.append(
+            ShiftStanding(
+                shift=shift,
+                level=latest,
+                previous=previous,
+                last_evidence_on=last_evidence.get(shift.pk),
+            )
+        )
+    return result
 
 
 @dataclass
@@ -482,7 +489,9 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
         .values("count")
     )
     people = list(
-        User.objects.filter(manager=manager, is_active=True).annotate(
+        User.objects.filter(manager=manager, is_active=True)
+        .order_by()  # sorted below; letting the manager index find the rows
+        .annotate(
             last_checkin=Subquery(latest_checkin.values("submitted_at")[:1]),
             last_review=Subquery(latest_review.values("completed_at")[:1]),
             shared_since=Coalesce(Subquery(shared_since), 0),

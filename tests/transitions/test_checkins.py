@@ -335,10 +335,10 @@ def test_query_counts_do_not_grow_with_history(
     latest = CheckIn.objects.of(person).submitted().order_by("-submitted_at").first()
     client.force_login(person)
     client.get("/framework/")  # fills the framework cache
-    # 1 session, 2 user, 3 shifts with levels, 4 area averages, 5 last check-in,
-    # 6 draft, 7 focus, 8 latest review, 9 recent evidence (none: no prefetch),
-    # 10 has reports (nav)
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 levels in the last two check-ins, 4 last evidence per shift,
+    # 5 area averages, 6 last check-in, 7 draft, 8 focus, 9 latest review,
+    # 10 recent evidence (none: no prefetch), 11 has reports (nav)
+    with django_assert_num_queries(11):
         client.get("/")
     # 1 session, 2 user, 3 check-in, 4 its ratings with wording,
     # 5 the previous check-in's ratings, 6 has reports (nav)

@@ -66,14 +66,14 @@ def test_the_dashboard_query_count_does_not_grow(
 ) -> None:
     EvidenceFactory(author=pm, shifts=[shifts[0]])
     pm_client.get("/")  # framework content is then served from the cache
-    # 1 session, 2 user, 3 shifts with levels and last evidence date,
-    # 4 area averages per check-in, 5 last check-in, 6 open draft, 7 focus,
-    # 8 latest review, 9 recent evidence, 10 their shifts (prefetch), 11 has reports (nav)
-    with django_assert_num_queries(11):
+    # 1 session, 2 user, 3 levels in the last two check-ins, 4 last evidence per shift,
+    # 5 area averages per check-in, 6 last check-in, 7 open draft, 8 focus,
+    # 9 latest review, 10 recent evidence, 11 their shifts (prefetch), 12 has reports (nav)
+    with django_assert_num_queries(12):
         pm_client.get("/")
     for _ in range(20):
         EvidenceFactory(author=pm, shifts=shifts[:4])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         pm_client.get("/")
 
 
