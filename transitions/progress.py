@@ -385,12 +385,13 @@ def shared_evidence_by_shift(person: User, shifts: list[Shift]) -> dict[int, lis
 def review_rows(review: Review, *, only: Shift | None = None) -> list[ReviewRow]:
     """The rows of a review. A draft covers every active shift; a completed one what it rated."""
     if review.is_draft:
-        shifts = Shift.objects.of_framework(review.framework).active()
+        shifts = content.active_shifts(review.framework)
     else:
-        shifts = Shift.objects.filter(review_ratings__review=review)
+        shifts = list(
+            Shift.objects.filter(review_ratings__review=review).in_order().with_current_revision()
+        )
     if only is not None:
-        shifts = shifts.filter(pk=only.pk)
-    shifts = list(shifts.in_order().with_current_revision())
+        shifts = [shift for shift in shifts if shift.pk == only.pk]
     ratings = {r.shift_id: r for r in review.ratings.filter(shift__in=shifts)}
     selves = {
         s.shift.pk: s

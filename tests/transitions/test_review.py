@@ -285,10 +285,10 @@ def test_the_review_page_query_count_does_not_grow_with_history(
     _rate(manager_client, shifts[0], 3)
 
     def count() -> None:
-        # 1 session, 2 user, 3 the report, 4 the draft, 5 shifts with wording, 6 ratings,
-        # 7 self levels in her last two check-ins, 8 her last evidence per shift,
-        # 9 shared evidence, 10 its shifts, 11 shared evidence count, 12 has reports (nav)
-        with django_assert_num_queries(12):
+        # 1 session, 2 user, 3 the report, 4 the draft, 5 ratings (shifts: cached),
+        # 6 self levels in her last two check-ins, 7 her last evidence per shift,
+        # 8 shared evidence, 9 its shifts, 10 shared evidence count, 11 has reports (nav)
+        with django_assert_num_queries(11):
             manager_client.get("/team/priya/")
 
     count()
