@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import reduce
+from operator import or_
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from leadership.models import User
@@ -468,37 +469,25 @@ def _average(values: list[int]) -> float | None:
 
 
 def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamRow]:
-    """One row per direct report. Three queries, however many reports and however much history."""
+    """One row per direct report. Four queries, however many reports and however much history:
+    the reports with their latest check-in and review, those check-ins' ratings, those
+    reviews' ratings, and the evidence each shared since her latest review."""
     latest_checkin = CheckIn.objects.filter(
         person=OuterRef("pk"), status=CheckIn.Status.SUBMITTED
     ).order_by("-submitted_at")
     latest_review = Review.objects.filter(
         person=OuterRef("pk"), status=Review.Status.COMPLETED
     ).order_by("-completed_at")
-    review_of_author = Review.objects.filter(
-        person=OuterRef("author"), status=Review.Status.COMPLETED
-    ).order_by("-completed_at")
-    shared_since = (
-        Evidence.objects.filter(author=OuterRef("pk"), visibility=Evidence.Visibility.SHARED)
-        .filter(
-            Q(created_at__gt=Subquery(review_of_author.values("completed_at")[:1]))
-            | ~Exists(review_of_author)
-        )
-        .order_by()
-        .values("author")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     people = list(
         User.objects.filter(manager=manager, is_active=True)
         .order_by()  # sorted below; letting the manager index find the rows
         .annotate(
             last_checkin=Subquery(latest_checkin.values("submitted_at")[:1]),
+            last_checkin_id=Subquery(latest_checkin.values("pk")[:1]),
             last_review=Subquery(latest_review.values("completed_at")[:1]),
-            shared_since=Coalesce(Subquery(shared_since), 0),
+            last_review_id=Subquery(latest_review.values("pk")[:1]),
         )
     )
-    ids = [p.pk for p in people]
     fields = (
         "shift_id",
         "level",
@@ -507,26 +496,29 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
         "shift__area__title",
         "shift__area__order",
     )
-    self_rows = Rating.objects.filter(
-        checkin_id=Subquery(
-            CheckIn.objects.filter(
-                person=OuterRef("checkin__person"), status=CheckIn.Status.SUBMITTED
-            )
-            .order_by("-submitted_at")
-            .values("pk")[:1]
-        ),
-        checkin__person__in=ids,
-        level__isnull=False,
-    ).values("checkin__person_id", *fields)
+    checkin_ids = [p.last_checkin_id for p in people if p.last_checkin_id]
+    review_ids = [p.last_review_id for p in people if p.last_review_id]
+    self_rows = Rating.objects.filter(checkin_id__in=checkin_ids, level__isnull=False).values(
+        "checkin__person_id", *fields
+    )
     manager_rows = ReviewRating.objects.filter(
-        review_id=Subquery(
-            Review.objects.filter(person=OuterRef("review__person"), status=Review.Status.COMPLETED)
-            .order_by("-completed_at")
-            .values("pk")[:1]
-        ),
-        review__person__in=ids,
-        level__isnull=False,
+        review_id__in=review_ids, level__isnull=False
     ).values("review__person_id", *fields)
+    since = [
+        Q(author_id=p.pk, created_at__gt=p.last_review) if p.last_review else Q(author_id=p.pk)
+        for p in people
+    ]
+    shared: dict[int, int] = {}
+    if since:
+        shared = dict(
+            Evidence.objects.filter(reduce(or_, since), visibility=Evidence.Visibility.SHARED)
+            .order_by()
+            .values("author_id")
+            .annotate(count=Count("pk"))
+            .values_list("author_id", "count")
+        )
+    for person in people:
+        person.shared_since = shared.get(person.pk, 0)
     selves: dict[int, dict[int, dict]] = defaultdict(dict)
     for row in self_rows:
         selves[row["checkin__person_id"]][row["shift_id"]] = row

@@ -122,8 +122,9 @@ def test_the_team_page_query_count_is_constant_in_reports(
         EvidenceFactory(author=person, shifts=[shifts[0]], visibility="shared")
 
     add_report(0)
-    # 1 session, 2 user, 3 reports with last check-in/review and shared counts,
-    # 4 latest self ratings, 5 latest manager ratings, 6 has reports (nav)
+    # 1 session, 2 user, 3 reports with their latest check-in and review, 4 the ratings of
+    # those check-ins, 5 evidence shared since the review, 6 has reports (nav); with no
+    # completed review yet there are no manager ratings to read
     with django_assert_num_queries(6):
         manager_client.get("/team/")
     for n in range(1, 20):
