@@ -1,0 +1,169 @@
+"""Put the benchmark database in its starting state and write the plan of what to request.
+
+Run after `bench_data`. It
+- checks that the benchmark password still logs in (and rehashes it if the password
+  hashers changed since the build);
+- clears what an earlier run left behind: sessions, login throttling records, the scale-out
+  check's draft check-in and evidence;
+- makes sure each manager on the review page has an open draft review of her report (started
+  by the app's own `review_start`, so prefilled from her last completed review);
+- writes the plan (JSON): per page, the accounts that request it and their URLs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.sessions.models import Session
+from django.core.management.base import BaseCommand, CommandError
+
+from bench import data
+from leadership.models import User
+from transitions import services
+from transitions.models import CheckIn, Evidence, Framework, Shift
+
+#: Distinct accounts per page; locust user i logs in as actor i % len(actors).
+ACTORS = 4
+#: The scale-out check writes as this person (used by no page).
+SCALEOUT_USER = data.pm_username(data.PEOPLE - data.MANAGERS)
+SCALEOUT_TITLE = "bench scale-out check"
+
+
+class Command(BaseCommand):
+    help = "Reset the benchmark's mutable state and write the plan (JSON) for the load run."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--out", required=True, help="Where to write the plan (JSON).")
+        parser.add_argument("--actors", type=int, default=ACTORS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        framework = Framework.objects.default()
+        if framework is None or not User.objects.filter(username=data.BIG_MANAGER).exists():
+            raise CommandError("No benchmark data here: run bench_data first.")
+        self._password()
+        self._reset()
+        n = options["actors"]
+        pms = list(User.objects.filter(username__startswith="pm").order_by("username")[:n])
+        shifts = list(Shift.objects.of_framework(framework).active().in_order())
+        managers = self._managers_of(10, n)
+        big = User.objects.get(username=data.BIG_MANAGER)
+
+        reviewed = []
+        packets = []
+        for manager in managers:
+            first, second = list(manager.reports.filter(is_active=True).order_by("username")[:2])
+            services.review_start(person=first, manager=manager, framework=framework)
+            reviewed.append((manager, first))
+            packets.append((manager, second))
+
+        def latest_checkin(person: User) -> int:
+            return (
+                CheckIn.objects.of(person)
+                .submitted()
+                .order_by("-submitted_at")
+                .values_list("pk", flat=True)[0]
+            )
+
+        pages = [
+            ("baseline", "baseline", [(pm, "/bench/baseline/") for pm in pms]),
+            ("dashboard", "dashboard /", [(pm, "/") for pm in pms]),
+            (
+                "checkin",
+                "check-in /check-ins/<id>/ (submitted)",
+                [(pm, f"/check-ins/{latest_checkin(pm)}/") for pm in pms],
+            ),
+            (
+                "evidence_search",
+                f"evidence /evidence/?q={data.SEARCH_WORD}",
+                [(pm, f"/evidence/?q={data.SEARCH_WORD}") for pm in pms],
+            ),
+            (
+                "shift",
+                "shift /shifts/<slug>/",
+                [(pm, f"/shifts/{shifts[i % len(shifts)].slug}/") for i, pm in enumerate(pms)],
+            ),
+            ("team_10", "team /team/ (10 reports)", [(m, "/team/") for m in managers]),
+            ("team_50", "team /team/ (50 reports)", [(big, "/team/")] * n),
+            (
+                "review",
+                "review /team/<username>/ (open draft)",
+                [(m, f"/team/{r.username}/") for m, r in reviewed],
+            ),
+            (
+                "team_packet",
+                "packet /team/<username>/packet/",
+                [(m, f"/team/{r.username}/packet/") for m, r in packets],
+            ),
+            ("packet", "own packet /packet/", [(pm, "/packet/") for pm in pms]),
+        ]
+        scaleout = User.objects.get(username=SCALEOUT_USER)
+        plan = {
+            "password": data.PASSWORD,
+            "search_word": data.SEARCH_WORD,
+            "pages": [
+                {
+                    "name": name,
+                    "label": label,
+                    "actors": [{"username": user.username, "path": path} for user, path in actors],
+                }
+                for name, label, actors in pages
+            ],
+            "scaleout": {
+                "username": scaleout.username,
+                "title": SCALEOUT_TITLE,
+                "shifts": [{"id": s.pk, "slug": s.slug} for s in shifts[:2]],
+            },
+            "server_settings": {
+                "DEBUG": settings.DEBUG,
+                "SESSION_ENGINE": settings.SESSION_ENGINE,
+                "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
+                "PASSWORD_HASHER": settings.PASSWORD_HASHERS[0],
+                "CONN_MAX_AGE": settings.DATABASES["default"].get("CONN_MAX_AGE"),
+                "MIDDLEWARE": settings.MIDDLEWARE,
+            },
+            "dataset": {
+                "people": User.objects.count(),
+                "checkins": CheckIn.objects.count(),
+                "evidence": Evidence.objects.count(),
+            },
+        }
+        with open(options["out"], "w", encoding="utf-8") as out:
+            json.dump(plan, out, indent=2)
+        self.stdout.write(f"Plan written to {options['out']}.")
+
+    def _managers_of(self, size: int, n: int) -> list[User]:
+        """n managers with exactly `size` active reports, from the middle of the list."""
+        found = []
+        for manager in User.objects.filter(username__startswith="mgr").order_by("username")[49:]:
+            if manager.reports.filter(is_active=True).count() == size:
+                found.append(manager)
+            if len(found) == n:
+                return found
+        raise CommandError(f"Fewer than {n} managers with {size} reports.")
+
+    def _password(self) -> None:
+        """The hashers may have changed since the build (e.g. a new default): rehash if the
+        benchmark password no longer checks out."""
+        sample = User.objects.get(username=data.BIG_MANAGER)
+        if check_password(data.PASSWORD, sample.password):
+            return
+        updated = User.objects.filter(email__endswith="@bench.example").update(
+            password=make_password(data.PASSWORD)
+        )
+        self.stdout.write(f"Rehashed the benchmark password for {updated} accounts.")
+
+    def _reset(self) -> None:
+        Session.objects.all().delete()
+        if apps.is_installed("axes"):
+            # Login throttling records (django-axes), so no earlier run's failures lock anyone.
+            for name in ("AccessAttempt", "AccessFailureLog", "AccessLog"):
+                with contextlib.suppress(LookupError):
+                    apps.get_model("axes", name).objects.all().delete()
+        person = User.objects.get(username=SCALEOUT_USER)
+        CheckIn.objects.of(person).drafts().delete()
+        Evidence.objects.by(person).filter(title__startswith=SCALEOUT_TITLE).delete()
