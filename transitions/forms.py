@@ -37,8 +37,24 @@ def _grouped_shift_choices(
     return list(groups.items())
 
 
+class ShiftsField(forms.ModelMultipleChoiceField):
+    """Shift checkboxes that refuse ids no row could have before asking the database
+    (SQLite cannot even bind an integer beyond 64 bits)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class EvidenceForm(forms.ModelForm):
-    shifts = forms.ModelMultipleChoiceField(
+    shifts = ShiftsField(
         queryset=Shift.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Which shifts does it show?",

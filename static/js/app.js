@@ -1,4 +1,6 @@
-// htmx wiring: show failed requests to the person instead of swallowing them.
+// htmx wiring: show failed requests to the person instead of swallowing them, tell screen
+// readers what autosave did, and keep keyboard focus in place when htmx swaps content.
+// Everything here is an enhancement: every page works without JavaScript.
 (function () {
   "use strict";
 
@@ -40,6 +42,78 @@
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+  });
+
+  // Screen readers do not reliably read a live region that is itself swapped in, so swapped
+  // content marked data-announce is read out through regions that exist from page load.
+  // data-announce may name the parts to read (a selector); details and hidden parts are skipped.
+  function spokenText(element) {
+    var selector = element.getAttribute("data-announce");
+    var parts = selector ? element.querySelectorAll(selector) : [element];
+    var texts = [];
+    Array.prototype.forEach.call(parts, function (part) {
+      var copy = part.cloneNode(true);
+      Array.prototype.forEach.call(
+        copy.querySelectorAll("details, [aria-hidden='true'], [hidden]"),
+        function (node) { node.remove(); }
+      );
+      texts.push(copy.textContent);
+    });
+    return texts.join(" ").replace(/\s+/g, " ").trim();
+  }
+
+  function announce(text, urgent) {
+    var region = document.getElementById(urgent ? "announce-assertive" : "announce-polite");
+    if (!region || !text) return;
+    region.textContent = "";
+    // A fresh change after clearing, so the same words ("Saved.") are read again.
+    window.setTimeout(function () { region.textContent = text; }, 100);
+  }
+
+  // The element now in the page where the swap's target was (outerHTML swaps replace it).
+  function swappedElement(event) {
+    var target = event.detail.target;
+    if (target && target.id) return document.getElementById(target.id) || target;
+    return target && target.isConnected ? target : null;
+  }
+
+  function focusLost() {
+    var active = document.activeElement;
+    return !active || active === document.body || !active.isConnected;
+  }
+
+  function focusAfterSwap(element) {
+    var selector = element.getAttribute("data-focus-after-swap");
+    var next = selector ? element.querySelector(selector) : null;
+    next = next || element;
+    if (!next.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      next.setAttribute("tabindex", "-1");
+    }
+    next.focus();
+  }
+
+  function updateCheckinProgress() {
+    var form = document.getElementById("checkin-form");
+    var count = document.getElementById("progress-count");
+    if (!form || !count) return;
+    var rows = form.querySelectorAll("fieldset.rating");
+    var rated = Array.prototype.filter.call(rows, function (row) {
+      return row.querySelector("input[type='radio']:checked");
+    }).length;
+    count.textContent = rated + " of " + rows.length + " shifts rated";
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var element = swappedElement(event);
+    if (!element) return;
+    if (element.hasAttribute("data-announce")) {
+      var urgent = element.classList.contains("rating-status--error");
+      announce(spokenText(element), urgent);
+    }
+    if (focusLost()) {
+      focusAfterSwap(element);
+    }
+    updateCheckinProgress();
   });
 })();
 

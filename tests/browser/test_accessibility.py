@@ -1,0 +1,241 @@
+"""Every page of the app, for each persona, checked with axe-core (WCAG 2.0-2.2 A and AA) in the
+light and the dark colour scheme, with headings, titles and phone widths checked as well.
+
+The data is the demo's (seed_demo): a year of check-ins, evidence, reviews — pages as people
+see them. Screenshots of the main pages go to test-artifacts/screenshots/; with
+UPDATE_DOCS_SCREENSHOTS=1 the README's pictures in docs/screenshots/ are made again.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from leadership.models import User
+from tests.browser.conftest import (
+    AXE_SCHEME_AND_WIDTH_RULES,
+    DESKTOP,
+    NARROW_PHONE,
+    PHONE,
+    ROOT,
+    axe_violations,
+    horizontal_overflow,
+    screenshot,
+)
+from transitions.models import CheckIn, Evidence, Review, Shift
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+SCHEMES = [pytest.param(False, id="light-desktop"), pytest.param(True, id="dark-phone")]
+SITE = "Leadership Transitions"
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str
+    path: str
+    main: bool = False  # a main page: screenshot it
+    status: int = 200
+    dark: bool = True  # also visit it in the dark, phone-sized pass
+
+
+@dataclass
+class Demo:
+    priya: User
+    marco: User
+    alex: User
+    draft_checkin: CheckIn
+    submitted_checkin: CheckIn
+    evidence: Evidence
+    review: Review
+    shift: Shift
+
+
+@pytest.fixture
+def demo() -> Demo:
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    users = {user.username: user for user in User.objects.all()}
+    priya = users["priya"]
+    evidence = Evidence.objects.by(priya).shared().newest_first().first()
+    return Demo(
+        priya=priya,
+        marco=users["marco"],
+        alex=users["alex"],
+        draft_checkin=CheckIn.objects.of(priya).drafts().get(),
+        submitted_checkin=CheckIn.objects.of(priya).submitted().latest("submitted_at"),
+        evidence=evidence,
+        review=Review.objects.filter(person=priya).completed().latest("completed_at"),
+        shift=evidence.shifts.first(),
+    )
+
+
+def pm_pages(demo: Demo) -> list[Visit]:
+    draft, submitted, item = demo.draft_checkin.pk, demo.submitted_checkin.pk, demo.evidence.pk
+    area = demo.shift.area.slug
+    return [
+        Visit("pm-dashboard", "/", main=True),
+        Visit("pm-checkins", "/check-ins/"),
+        Visit("pm-checkin-draft", f"/check-ins/{draft}/", main=True),
+        Visit("pm-checkin-submitted", f"/check-ins/{submitted}/"),
+        Visit("pm-checkin-discard", f"/check-ins/{draft}/discard/", dark=False),
+        Visit("pm-evidence", "/evidence/", main=True),
+        Visit("pm-evidence-filtered", f"/evidence/?area={area}&q=the", dark=False),
+        Visit("pm-evidence-bad-filter", "/evidence/?date_from=2025-05-01&date_to=2025-01-01"),
+        Visit("pm-evidence-new", "/evidence/new/"),
+        Visit("pm-evidence-detail", f"/evidence/{item}/"),
+        Visit("pm-evidence-edit", f"/evidence/{item}/edit/"),
+        Visit("pm-evidence-delete", f"/evidence/{item}/delete/", dark=False),
+        Visit("pm-focus", "/focus/", main=True),
+        Visit("pm-framework", "/framework/"),
+        Visit("pm-shift", f"/shifts/{demo.shift.slug}/", main=True),
+        Visit("pm-packet", "/packet/", main=True),
+        Visit("pm-account", "/account/"),
+        Visit("pm-account-delete", "/account/delete/", dark=False),
+        Visit("pm-password-change", "/accounts/password_change/", dark=False),
+        Visit("pm-review", f"/reviews/{demo.review.pk}/", main=True),
+        Visit("pm-not-found", "/no-such-page/", status=404, dark=False),
+    ]
+
+
+def manager_pages(demo: Demo) -> list[Visit]:
+    slug, review = demo.shift.slug, demo.review.pk
+    return [
+        Visit("manager-dashboard", "/"),
+        Visit("manager-team", "/team/", main=True),
+        Visit("manager-review-draft", "/team/priya/", main=True),
+        Visit("manager-review-history", "/team/sam/"),
+        Visit("manager-review-completed", f"/team/priya/reviews/{review}/"),
+        Visit("manager-review-discard", "/team/priya/reviews/discard/", dark=False),
+        Visit("manager-report-shift", f"/team/priya/shifts/{slug}/"),
+        Visit("manager-packet", "/team/priya/packet/"),
+    ]
+
+
+def editor_pages(demo: Demo) -> list[Visit]:
+    return [Visit("editor-dashboard", "/"), Visit("editor-framework", "/framework/")]
+
+
+def anonymous_pages() -> list[Visit]:
+    return [
+        Visit("anonymous-login", "/accounts/login/", main=True),
+        Visit("anonymous-password-reset", "/accounts/password_reset/"),
+        Visit("anonymous-password-reset-done", "/accounts/password_reset/done/", dark=False),
+        Visit("anonymous-password-reset-bad-link", "/accounts/reset/MQ/bad-token/"),
+    ]
+
+
+def page_structure(page: Any) -> list[str]:
+    """Our own checks beside axe: one main and h1, headings without skipped levels, a title."""
+    found: list[str] = []
+    title = page.title()
+    if not title.endswith(f" · {SITE}") or title == f"{SITE} · {SITE}":
+        found.append(f"title {title!r} does not say what the page is")
+    levels = page.eval_on_selector_all(
+        "h1, h2, h3, h4, h5, h6", "(hs) => hs.map((h) => Number(h.tagName[1]))"
+    )
+    if levels.count(1) != 1 or levels[0] != 1:
+        found.append(f"expected one h1 before any other heading, got levels {levels}")
+    for before, after in pairwise(levels):
+        if after > before + 1:
+            found.append(f"heading level skips from h{before} to h{after}: {levels}")
+            break
+    if page.locator("main").count() != 1:
+        found.append("expected exactly one <main>")
+    return found
+
+
+def sweep(open_page: Any, user: User | None, visits: list[Visit], *, dark: bool) -> None:
+    """Visit each page; collect every problem, then fail once with all of them.
+
+    Light, 1280 px: every WCAG A/AA rule of axe and our own checks. Dark, 360 px: the rules
+    that depend on colours or width, and no horizontal scrolling (screenshots at 390 px)."""
+    scheme = "dark" if dark else "light"
+    page = open_page(user, dark=dark, viewport=NARROW_PHONE if dark else DESKTOP)
+    problems: list[str] = []
+    for visit in visits:
+        if dark and not visit.dark:
+            continue
+        response = page.goto(visit.path)
+        assert response is not None
+        if response.status != visit.status:
+            problems.append(f"{visit.path}: status {response.status}, expected {visit.status}")
+            continue
+        found = [] if dark else page_structure(page)
+        if overflow := horizontal_overflow(page):
+            width = page.viewport_size["width"]
+            found.append(f"{overflow}px wider than the {width}px viewport (horizontal scroll)")
+        if visit.main and dark:
+            page.set_viewport_size(PHONE)
+            screenshot(page, f"{visit.name}-phone-dark")
+            page.set_viewport_size(NARROW_PHONE)
+        elif visit.main:
+            screenshot(page, f"{visit.name}-desktop")
+        # Last: it opens every <details>.
+        found += axe_violations(page, rules=AXE_SCHEME_AND_WIDTH_RULES if dark else None)
+        problems += [f"{visit.path} ({scheme}): {problem}" for problem in found]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("dark", SCHEMES)
+def test_pm_pages(open_page: Any, demo: Demo, dark: bool) -> None:
+    sweep(open_page, demo.priya, pm_pages(demo), dark=dark)
+
+
+@pytest.mark.parametrize("dark", SCHEMES)
+def test_manager_pages(open_page: Any, demo: Demo, dark: bool) -> None:
+    sweep(open_page, demo.marco, manager_pages(demo), dark=dark)
+
+
+@pytest.mark.parametrize("dark", SCHEMES)
+def test_editor_pages_and_the_admin(open_page: Any, demo: Demo, dark: bool) -> None:
+    sweep(open_page, demo.alex, editor_pages(demo), dark=dark)
+    # The admin is Django's own; it has to work for the editor, not pass our checks.
+    page = open_page(demo.alex, dark=dark)
+    page.goto("/admin/")
+    page.get_by_role("link", name="Shifts").first.click()
+    expect(page.get_by_role("heading", name="Select shift to change")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Select this object for an action")).to_have_count(
+        Shift.objects.count()
+    )
+
+
+@pytest.mark.parametrize("dark", SCHEMES)
+def test_anonymous_pages(open_page: Any, demo: Demo, dark: bool) -> None:
+    sweep(open_page, None, anonymous_pages(), dark=dark)
+    # A failed login shows the error tied to the form, and passes the same checks.
+    page = open_page(None, dark=dark, viewport=NARROW_PHONE if dark else DESKTOP)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("priya")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    expect(page).to_have_title(f"Error: Log in · {SITE}")
+    problems = page_structure(page) + axe_violations(page)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("UPDATE_DOCS_SCREENSHOTS"), reason="set UPDATE_DOCS_SCREENSHOTS=1"
+)
+def test_update_readme_screenshots(open_page: Any, demo: Demo) -> None:
+    """The README's pictures: viewport-sized, desktop, light — as the demo really looks."""
+    folder = ROOT / "docs" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page = open_page(demo.priya, viewport={"width": 1280, "height": 960})
+    page.goto("/")
+    page.screenshot(path=folder / "dashboard.png", animations="disabled")
+    # The manager's review in progress, just after rating a shift: her rating is revealed.
+    page = open_page(demo.marco, viewport={"width": 1280, "height": 1200})
+    page.goto("/team/priya/")
+    row = page.locator("#to-rate-title + fieldset")
+    row.get_by_role("radio", name="2 Exploring").check()
+    expect(row.locator(".reveal__compare")).to_contain_text("self-rating")
+    page.get_by_role("heading", level=1).click()  # no focus ring in the picture
+    page.screenshot(path=folder / "review.png", animations="disabled")
