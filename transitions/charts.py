@@ -19,10 +19,16 @@ STYLES = [
 
 @dataclass(frozen=True)
 class Point:
+    """A point, its coordinates rounded for the SVG and its value as the label shows it."""
+
     x: float
     y: float
     value: float
     label: str
+
+    @property
+    def value_text(self) -> str:
+        return f"{self.value:.1f}"
 
 
 @dataclass(frozen=True)
@@ -96,12 +102,16 @@ def line_chart(
         indices = sorted({round(k * (count - 1) / (shown - 1)) for k in range(shown)})
     else:
         indices = list(range(count))
-    x_ticks = tuple(Tick(x_at(i), x_labels[i]) for i in indices)
-    y_ticks = tuple(Tick(y_at(v), f"{v:g}") for v in range(int(y_min), int(y_max) + 1))
+    x_ticks = tuple(Tick(round(x_at(i), 1), x_labels[i]) for i in indices)
+    y_ticks = tuple(Tick(round(y_at(v), 1), f"{v:g}") for v in range(int(y_min), int(y_max) + 1))
     placed = []
     for n, (name, values) in enumerate(series):
         css_class, dash = STYLES[n % len(STYLES)]
-        points = tuple(Point(x_at(i), y_at(v), v, x_labels[i]) for i, v in values if v is not None)
+        points = tuple(
+            Point(round(x_at(i), 1), round(y_at(v), 1), v, x_labels[i])
+            for i, v in values
+            if v is not None
+        )
         placed.append(Series(name=name, css_class=css_class, dash=dash, points=points))
     return LineChart(
         width=width,
