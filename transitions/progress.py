@@ -498,12 +498,16 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
     )
     checkin_ids = [p.last_checkin_id for p in people if p.last_checkin_id]
     review_ids = [p.last_review_id for p in people if p.last_review_id]
+    # Selected by id and mapped back to the person here: joining the check-in or review
+    # table for its person_id would make PostgreSQL hash that whole table.
+    person_of_checkin = {p.last_checkin_id: p.pk for p in people if p.last_checkin_id}
+    person_of_review = {p.last_review_id: p.pk for p in people if p.last_review_id}
     self_rows = Rating.objects.filter(checkin_id__in=checkin_ids, level__isnull=False).values(
-        "checkin__person_id", *fields
+        "checkin_id", *fields
     )
     manager_rows = ReviewRating.objects.filter(
         review_id__in=review_ids, level__isnull=False
-    ).values("review__person_id", *fields)
+    ).values("review_id", *fields)
     since = [
         Q(author_id=p.pk, created_at__gt=p.last_review) if p.last_review else Q(author_id=p.pk)
         for p in people
@@ -521,10 +525,10 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
         person.shared_since = shared.get(person.pk, 0)
     selves: dict[int, dict[int, dict]] = defaultdict(dict)
     for row in self_rows:
-        selves[row["checkin__person_id"]][row["shift_id"]] = row
+        selves[person_of_checkin[row["checkin_id"]]][row["shift_id"]] = row
     managers: dict[int, dict[int, dict]] = defaultdict(dict)
     for row in manager_rows:
-        managers[row["review__person_id"]][row["shift_id"]] = row
+        managers[person_of_review[row["review_id"]]][row["shift_id"]] = row
 
     rows = []
     for person in people:
