@@ -696,7 +696,7 @@ PACKET_EVIDENCE = 3
 def packet(person: User, framework: Framework, *, include_private: bool, now: datetime) -> Packet:
     """Everything a promotion conversation needs, per area and shift. Six queries."""
     since = now - timedelta(days=365)
-    shifts = list(Shift.objects.of_framework(framework).active().in_order().with_current_revision())
+    shifts = content.active_shifts(framework)
     latest = {s.shift.pk: s.level for s in standings(person, framework, shifts=shifts)}
     review = (
         Review.objects.completed()

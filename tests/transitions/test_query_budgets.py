@@ -1,0 +1,71 @@
+"""Query budgets of the pages not pinned elsewhere, at two data sizes each.
+
+(The dashboard, check-in, evidence list, team and review pages are pinned in their own
+feature tests.)"""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from leadership.models import User
+from tests.factories import EvidenceFactory, submitted_checkin
+from transitions import services
+from transitions.models import Shift
+
+
+def _history(pm: User, manager: User, shifts: list[Shift], months: int) -> None:
+    for month in range(months):
+        checkin = submitted_checkin(
+            pm,
+            {s: 1 + (month + n) % 5 for n, s in enumerate(shifts)},
+            days_ago=30 * (months - month),
+        )
+        EvidenceFactory(
+            author=pm, shifts=shifts[:3], visibility="shared", title=f"Entry {checkin.pk}"
+        )
+    framework = shifts[0].area.framework
+    review, _ = services.review_start(person=pm, manager=manager, framework=framework)
+    for shift in shifts:
+        services.review_rate(
+            review=review, shift=shift, revision=shift.revisions.latest(), changes={"level": 3}
+        )
+    services.review_write(review=review, summary="Fine.", agreed_focus="")
+    services.review_complete(review=review)
+
+
+def _count(client: Client, url: str, django_assert_num_queries, expected: int) -> None:
+    client.get(url)  # the framework content is then in the cache
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+
+
+def test_the_shift_page_budget_is_the_same_with_little_and_much_history(
+    client: Client, pm: User, manager: User, shifts: list[Shift], django_assert_num_queries
+) -> None:
+    client.force_login(pm)
+    url = f"/shifts/{shifts[0].slug}/"
+    # 1 session, 2 user, 3 the shift, 4 my ratings of it, 5 my evidence for it, 6 their
+    # shifts, 7 review comments, 8-10 the quarter timeline (self, manager, evidence dates),
+    # 11 has reports (nav)
+    _history(pm, manager, shifts, 1)
+    _count(client, url, django_assert_num_queries, 11)
+    _history(pm, manager, shifts, 24)
+    _count(client, url, django_assert_num_queries, 11)
+
+
+def test_the_packet_budget_is_the_same_with_little_and_much_history(
+    client: Client, pm: User, manager: User, shifts: list[Shift], django_assert_num_queries
+) -> None:
+    # 1 session, 2 user, 3 levels in her last two check-ins, 4 last evidence per shift,
+    # 5 the latest completed review, 6 its ratings, 7 a year of her ratings, 8 evidence,
+    # 9 its shifts, 10 has reports (nav); the manager's view adds 11 the report
+    _history(pm, manager, shifts, 1)
+    client.force_login(pm)
+    _count(client, "/packet/", django_assert_num_queries, 10)
+    client.force_login(manager)
+    _count(client, "/team/priya/packet/", django_assert_num_queries, 11)
+    _history(pm, manager, shifts, 24)
+    client.force_login(pm)
+    _count(client, "/packet/", django_assert_num_queries, 10)
+    client.force_login(manager)
+    _count(client, "/team/priya/packet/", django_assert_num_queries, 11)
