@@ -109,7 +109,12 @@ def test_a_failed_autosave_is_shown_and_the_text_kept(
     page = context.new_page()
     page.goto("/check-ins/new/")
     page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/check-ins/*/")
+    page.wait_for_load_state("networkidle")
     shift = shifts[0]
+    note = page.locator(f"#id_{shift.slug}-note")
+    note.fill("Typed before the connection failed")
+    page.wait_for_load_state("networkidle")  # the note's own autosave has gone through
 
     def fail(route: Route) -> None:
         if failure == "server":
@@ -118,10 +123,10 @@ def test_a_failed_autosave_is_shown_and_the_text_kept(
             route.abort()
 
     page.route(f"**/shifts/{shift.slug}/", fail)
-    note = page.locator(f"#id_{shift.slug}-note")
-    note.fill("Typed while the server failed")
-    note.blur()
+    page.locator(f"label[for='{shift.slug}-level-3']").click()
     expect(page.locator("#htmx-error")).to_contain_text(message)
-    expect(note).to_have_value("Typed while the server failed")
-    assert not Rating.objects.filter(shift=shift).exists()
+    expect(page.locator(f"#{shift.slug}-level-3")).to_be_checked()
+    expect(note).to_have_value("Typed before the connection failed")
+    page.wait_for_load_state("networkidle")
+    assert not Rating.objects.filter(shift=shift, level__isnull=False).exists()
     context.close()
