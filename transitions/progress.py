@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -79,10 +80,11 @@ class RatingRow:
 @dataclass
 class AreaRows:
     area: Area
-    rows: list[RatingRow]
+    rows: list[Any]
 
 
-def group_by_area(rows: list[RatingRow]) -> list[AreaRows]:
+def group_by_area(rows: list[Any]) -> list[AreaRows]:
+    """Rows (anything with a `.shift`, in framework order) grouped under their area."""
     groups: dict[int, AreaRows] = {}
     for row in rows:
         group = groups.setdefault(row.shift.area_id, AreaRows(area=row.shift.area, rows=[]))

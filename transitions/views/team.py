@@ -193,18 +193,11 @@ def render_completed_review(
         {
             "review": found,
             "report": found.person,
-            "areas": _by_area(rows),
+            "areas": progress.group_by_area(rows),
             "for_manager": for_manager,
             "nav": "team" if for_manager else "dashboard",
         },
     )
-
-
-def _by_area(rows: list[progress.ReviewRow]) -> list[tuple[object, list[progress.ReviewRow]]]:
-    groups: dict[int, tuple[object, list[progress.ReviewRow]]] = {}
-    for row in rows:
-        groups.setdefault(row.shift.area_id, (row.shift.area, []))[1].append(row)
-    return list(groups.values())
 
 
 def _history_page(
