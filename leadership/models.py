@@ -1,8 +1,19 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def direct_reports_of(self, manager: User) -> UserQuerySet:
+        """The manager's current direct reports: active people whose manager she is.
+        The one definition of "direct reports" used by every page, check and count."""
+        return self.filter(manager=manager, is_active=True)
+
+
+class PeopleManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
@@ -33,6 +44,8 @@ class User(AbstractUser):
     checkin_reminded_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the last check-in reminder was sent."
     )
+
+    objects = PeopleManager()
 
     class Meta:
         ordering = ["username"]

@@ -61,7 +61,11 @@ def evidence_for(user: User, pk: int) -> Evidence:
     """Evidence the user may read: her own, or a report's shared entry."""
     evidence = (
         Evidence.objects.filter(
-            Q(author=user) | Q(author__manager=user, visibility=Evidence.Visibility.SHARED),
+            Q(author=user)
+            | Q(
+                author__in=User.objects.direct_reports_of(user),
+                visibility=Evidence.Visibility.SHARED,
+            ),
             pk=pk,
         )
         .select_related("author")
@@ -101,7 +105,7 @@ def focus_for(user: User, pk: int) -> Focus:
 
 def reports_of(manager: User) -> QuerySet[User]:
     """The manager's current direct reports."""
-    return User.objects.filter(manager=manager, is_active=True)
+    return User.objects.direct_reports_of(manager)
 
 
 def report_for(manager: User, username: str) -> User:

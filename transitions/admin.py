@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from transitions import services
-from transitions.models import Area, Framework, Shift, ShiftRevision
+from transitions.models import Area, AreaRevision, Framework, Shift, ShiftRevision
 
 REFERENCED_MESSAGE = (
     "It is referred to by people's check-ins, evidence or reviews, so it cannot be deleted "
@@ -240,6 +240,22 @@ class ShiftRevisionInline(admin.TabularInline):
         return False
 
 
+class AreaRevisionInline(admin.TabularInline):
+    model = AreaRevision
+    verbose_name_plural = "Title history (newest first)"
+    fields = ["number", "title", "created_by", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-number"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "is_default", "area_count", "updated_at"]
@@ -258,7 +274,9 @@ class FrameworkAdmin(admin.ModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         with transaction.atomic():
-            formset.save_in_order(save_one=lambda _form, area: area.save())
+            formset.save_in_order(
+                save_one=lambda _form, area: services.area_save(area=area, by=request.user)
+            )
 
 
 @admin.register(Area)
@@ -270,11 +288,14 @@ class AreaAdmin(RetireActionsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     fields = ["framework", "title", "slug", "order", "summary", "retired_at"]
     readonly_fields = ["retired_at"]
-    inlines = [ShiftInline]
+    inlines = [ShiftInline, AreaRevisionInline]
     delete_confirmation_template = "admin/transitions/delete_confirmation.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Area]:
         return super().get_queryset(request).annotate(shift_count=Count("shifts"))
+
+    def save_model(self, request: HttpRequest, obj: Area, form: Any, change: bool) -> None:
+        services.area_save(area=obj, by=request.user)
 
     @admin.display(description="Shifts", ordering="shift_count")
     def shift_count(self, area: Area) -> int:

@@ -9,9 +9,9 @@ class TransitionsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from transitions import content
-        from transitions.models import Area, Framework, Shift, ShiftRevision
+        from transitions.models import Area, AreaRevision, Framework, Shift, ShiftRevision
 
-        for model in (Framework, Area, Shift, ShiftRevision):
+        for model in (Framework, Area, AreaRevision, Shift, ShiftRevision):
             name = model.__name__
             post_save.connect(content.content_changed, sender=model, dispatch_uid=f"save-{name}")
             post_delete.connect(

@@ -8,12 +8,15 @@ any change an editor makes moves a version number, so no server keeps serving ol
 from __future__ import annotations
 
 import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
-from transitions.models import Framework, Shift
+from transitions.models import AreaRevision, Framework, Shift, ShiftRevision
 
 VERSION_KEY = "framework-content-version"
 TIMEOUT = 24 * 3600
@@ -69,3 +72,49 @@ def all_shifts(framework: Framework) -> list[Shift]:
         f"{framework.pk}:all",
         lambda: list(Shift.objects.of_framework(framework).in_order().with_current_revision()),
     )
+
+
+@dataclass(frozen=True)
+class WordingHistory:
+    """What changed in a framework's wording over time: each area's titles (oldest first)
+    and, per shift, the number of its latest revision that changed the meaning."""
+
+    area_titles: dict[int, list[tuple[datetime, str]]]
+    last_meaning_change: dict[int, int]
+
+    def area_title_at(self, area_id: int, when: datetime | None, current: str) -> str:
+        """The area's title at `when` (None: now)."""
+        titles = self.area_titles.get(area_id)
+        if not titles or when is None:
+            return current
+        title = titles[0][1]
+        for since, name in titles:
+            if since > when:
+                break
+            title = name
+        return title
+
+    def meaning_changed_since(self, shift_id: int, revision_number: int | None) -> bool:
+        """Whether the shift's meaning changed after the revision a rating was made against."""
+        if revision_number is None:
+            return False
+        return self.last_meaning_change.get(shift_id, 0) > revision_number
+
+
+def wording_history(framework_id: int) -> WordingHistory:
+    def compute() -> WordingHistory:
+        titles: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+        for area_id, created_at, title in (
+            AreaRevision.objects.filter(area__framework_id=framework_id)
+            .order_by("area_id", "number")
+            .values_list("area_id", "created_at", "title")
+        ):
+            titles[area_id].append((created_at, title))
+        changes: dict[int, int] = {}
+        for shift_id, number in ShiftRevision.objects.filter(
+            shift__area__framework_id=framework_id, kind=ShiftRevision.Kind.MEANING_CHANGE
+        ).values_list("shift_id", "number"):
+            changes[shift_id] = max(number, changes.get(shift_id, 0))
+        return WordingHistory(area_titles=dict(titles), last_meaning_change=changes)
+
+    return _cached(f"{framework_id}:history", compute)

@@ -247,10 +247,32 @@ class RatingForm(forms.Form):
     revision = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
     )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
 
     def __init__(self, *args: Any, shift: Shift, **kwargs: Any) -> None:
         super().__init__(*args, prefix=shift.slug, **kwargs)
         self.shift = shift
+
+    def row_values(self) -> dict[str, Any]:
+        """The valid form as the keywords of `services.RowInput` (text: note or comment)."""
+        return {
+            "shift": self.shift,
+            "revision": self.cleaned_data["revision"],
+            "level": self.cleaned_data["level"],
+            "text": self.cleaned_data["note"],
+            "seen_version": self.cleaned_data.get("version"),
+        }
+
+    def save_values(self, text_field: str) -> dict[str, Any]:
+        """The valid form as the keywords of a one-shift autosave."""
+        return {
+            "shift": self.shift,
+            "revision": self.cleaned_data["revision"],
+            "changes": {"level": self.cleaned_data["level"], text_field: self.cleaned_data["note"]},
+            "seen_version": self.cleaned_data.get("version"),
+        }
 
     def clean_revision(self) -> ShiftRevision:
         revisions = ShiftRevision.objects.filter(shift=self.shift)
@@ -298,6 +320,10 @@ class FocusForm(forms.Form):
 
 
 class ReviewTextForm(forms.Form):
+    text_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
+
     summary = forms.CharField(
         label="Overall summary",
         required=False,
@@ -313,7 +339,7 @@ class ReviewTextForm(forms.Form):
         required=False,
         max_length=Review.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you agreed she works on next.",
+        help_text="What you agreed to work on next.",
         error_messages={
             "max_length": "Keep the agreed focus to %(limit_value)d characters "
             "(it has %(show_value)d)."

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class FrameworkQuerySet(models.QuerySet["Framework"]):
@@ -90,6 +91,37 @@ class Area(models.Model):
     @property
     def is_retired(self) -> bool:
         return self.retired_at is not None
+
+
+class AreaRevision(models.Model):
+    """An area's title as it stood from `created_at` until the next revision, so a past
+    rating is shown under the heading it was made under."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["area", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["area", "number"], name="area_revision_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="area_revision_number_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "created_at"], name="area_revision_by_time")]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of area {self.area_id}"
 
 
 class ShiftQuerySet(models.QuerySet["Shift"]):
@@ -389,6 +421,9 @@ class Rating(models.Model):
     revision = models.ForeignKey(ShiftRevision, on_delete=models.PROTECT, related_name="ratings")
     level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
     note = models.TextField(max_length=NOTE_MAX, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Moves on every save, so a stale form cannot overwrite it."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -469,6 +504,9 @@ class Review(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField("overall summary", max_length=TEXT_MAX, blank=True)
     agreed_focus = models.TextField(max_length=TEXT_MAX, blank=True)
+    text_version = models.PositiveIntegerField(
+        default=1, help_text="Moves on every save of the summary or agreed focus."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -520,6 +558,9 @@ class ReviewRating(models.Model):
     )
     level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
     comment = models.TextField(max_length=COMMENT_MAX, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Moves on every save, so a stale form cannot overwrite it."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -41,17 +41,35 @@ def level_label(level: int | None) -> str:
 
 
 @dataclass
+class Earlier:
+    """A person's rating of a shift in an earlier check-in, shown beside a new one."""
+
+    level: int | None
+    on: datetime
+    meaning_changed: bool = False
+
+    @property
+    def label(self) -> str:
+        return level_label(self.level)
+
+
+@dataclass
 class RatingRow:
-    """One shift in a check-in, with what the page may show about it."""
+    """One shift in a check-in, with what the page may show about it.
+
+    `earlier` (the previous check-in's rating) is set only where the page may show it: in a
+    draft, once the shift is rated again; in a submitted check-in, always."""
 
     shift: Shift
     revision_id: int | None = None
     level: int | None = None
     note: str = ""
-    previous: int | None = None
-    previous_on: datetime | None = None
+    version: int = 0
+    earlier: Earlier | None = None
     needs_evidence: bool = False
     rated_wording: ShiftRevision | None = None
+    meaning_changed: bool = False
+    area_title: str = ""
     errors: list[str] = field(default_factory=list)
     saved: bool = False
 
@@ -60,35 +78,29 @@ class RatingRow:
         return level_label(self.level)
 
     @property
-    def previous_label(self) -> str:
-        return level_label(self.previous)
-
-    @property
     def change(self) -> int | None:
-        if self.level is None or self.previous is None:
+        if self.earlier is None or self.earlier.meaning_changed:
             return None
-        return self.level - self.previous
-
-    @property
-    def wording_changed(self) -> bool:
-        return self.rated_wording is not None and (
-            self.rated_wording.from_text,
-            self.rated_wording.to_text,
-        ) != (self.shift.from_text, self.shift.to_text)
+        if self.level is None or self.earlier.level is None:
+            return None
+        return self.level - self.earlier.level
 
 
 @dataclass
 class AreaRows:
     area: Area
     rows: list[Any]
+    title: str = ""
 
 
 def group_by_area(rows: list[Any]) -> list[AreaRows]:
-    """Rows (anything with a `.shift`, in framework order) grouped under their area."""
+    """Rows (anything with a `.shift`, in framework order) grouped under their area, titled
+    as the rows say (`area_title`: the title when they were rated) or as it is now."""
     groups: dict[int, AreaRows] = {}
     for row in rows:
         group = groups.setdefault(row.shift.area_id, AreaRows(area=row.shift.area, rows=[]))
         group.rows.append(row)
+        group.title = getattr(row, "area_title", "") or row.shift.area.title
     return list(groups.values())
 
 
@@ -101,19 +113,22 @@ def _earlier(checkin: CheckIn) -> CheckInQuerySet:
     return earlier
 
 
-def previous_levels(checkin: CheckIn) -> tuple[dict[int, int | None], datetime | None]:
-    """The levels (by shift id) of the person's last submitted check-in before this one, and
-    its date. One query, whether or not there is such a check-in."""
+def previous_ratings(checkin: CheckIn) -> dict[int, Earlier]:
+    """The ratings (by shift id) of the person's last submitted check-in before this one,
+    each saying whether the shift's meaning changed since. One query."""
+    history = content.wording_history(checkin.framework_id)
     previous_pk = _earlier(checkin).order_by("-submitted_at").values("pk")[:1]
     rows = Rating.objects.filter(checkin_id=Subquery(previous_pk)).values_list(
-        "shift_id", "level", "checkin__submitted_at"
+        "shift_id", "level", "revision__number", "checkin__submitted_at"
     )
-    levels: dict[int, int | None] = {}
-    previous_on = None
-    for shift_id, level, submitted_at in rows:
-        levels[shift_id] = level
-        previous_on = submitted_at
-    return levels, previous_on
+    return {
+        shift_id: Earlier(
+            level=level,
+            on=submitted_at,
+            meaning_changed=history.meaning_changed_since(shift_id, number),
+        )
+        for shift_id, level, number, submitted_at in rows
+    }
 
 
 def draft_rows(checkin: CheckIn, *, only: Shift | None = None) -> list[RatingRow]:
@@ -122,8 +137,12 @@ def draft_rows(checkin: CheckIn, *, only: Shift | None = None) -> list[RatingRow
     shifts = content.active_shifts(checkin.framework)
     if only is not None:
         shifts = [shift for shift in shifts if shift.pk == only.pk]
-    ratings = {r.shift_id: r for r in checkin.ratings.filter(shift__in=shifts)}
-    earlier, previous_on = previous_levels(checkin)
+    history = content.wording_history(checkin.framework_id)
+    ratings = {
+        r.shift_id: r for r in checkin.ratings.filter(shift__in=shifts).select_related("revision")
+    }
+    earlier = previous_ratings(checkin)
+    previous_on = next((e.on for e in earlier.values()), None)
     evidenced: set[int] = set()
     if previous_on is not None:
         evidenced = set(
@@ -139,35 +158,44 @@ def draft_rows(checkin: CheckIn, *, only: Shift | None = None) -> list[RatingRow
             revision_id=shift.current_revision_id,
             level=rating.level if rating else None,
             note=rating.note if rating else "",
+            version=rating.version if rating else 0,
         )
+        if rating is not None and rating.revision_id != shift.current_revision_id:
+            row.rated_wording = rating.revision
+            row.meaning_changed = history.meaning_changed_since(shift.pk, rating.revision.number)
         if row.level is not None and previous_on is not None:
-            row.previous = earlier.get(shift.pk)
-            row.previous_on = previous_on
+            row.earlier = earlier.get(shift.pk) or Earlier(level=None, on=previous_on)
             row.needs_evidence = (
-                row.previous is not None and row.level > row.previous and shift.pk not in evidenced
+                row.change is not None and row.change > 0 and shift.pk not in evidenced
             )
         rows.append(row)
     return rows
 
 
 def submitted_rows(checkin: CheckIn) -> list[RatingRow]:
-    """The rows of a submitted check-in, as rated (wording included), with the change since
-    the previous submitted check-in."""
+    """The rows of a submitted check-in as rated: the wording and area title it was made
+    against, whether the meaning changed since, and the change since the check-in before."""
+    history = content.wording_history(checkin.framework_id)
     ratings = list(
         checkin.ratings.select_related("shift__area", "revision").order_by(
             "shift__area__order", "shift__order"
         )
     )
-    earlier, previous_on = previous_levels(checkin)
+    earlier = previous_ratings(checkin)
+    previous_on = next((e.on for e in earlier.values()), None)
     return [
         RatingRow(
             shift=rating.shift,
             revision_id=rating.revision_id,
             level=rating.level,
             note=rating.note,
-            previous=earlier.get(rating.shift_id),
-            previous_on=previous_on,
+            earlier=earlier.get(rating.shift_id)
+            or (Earlier(level=None, on=previous_on) if previous_on else None),
             rated_wording=rating.revision,
+            meaning_changed=history.meaning_changed_since(rating.shift_id, rating.revision.number),
+            area_title=history.area_title_at(
+                rating.shift.area_id, checkin.submitted_at, rating.shift.area.title
+            ),
         )
         for rating in ratings
     ]
@@ -192,6 +220,11 @@ class ShiftStanding:
     level: int | None
     previous: int | None
     last_evidence_on: date | None
+    revision: ShiftRevision | None = None
+
+    @property
+    def revision_number(self) -> int | None:
+        return self.revision.number if self.revision else None
 
     @property
     def label(self) -> str:
@@ -222,14 +255,20 @@ def standings(
     if before is not None:
         latest_two = latest_two.filter(submitted_at__lte=before)
     levels: dict[int, list[int]] = defaultdict(list)
-    for shift_id, level in (
+    wordings: dict[int, ShiftRevision] = {}
+    for shift_id, level, number, from_text, to_text in (
         Rating.objects.filter(
             checkin_id__in=Subquery(latest_two.values("pk")[:2]), level__isnull=False
         )
         .order_by("-checkin__submitted_at")
-        .values_list("shift_id", "level")
+        .values_list(
+            "shift_id", "level", "revision__number", "revision__from_text", "revision__to_text"
+        )
     ):
         levels[shift_id].append(level)
+        wordings.setdefault(
+            shift_id, ShiftRevision(number=number, from_text=from_text, to_text=to_text)
+        )
     last_evidence = dict(
         EvidenceShift.objects.filter(evidence__author=person, shift__in=[s.pk for s in shifts])
         .values("shift_id")
@@ -245,6 +284,7 @@ def standings(
                 level=latest,
                 previous=previous,
                 last_evidence_on=last_evidence.get(shift.pk),
+                revision=wordings.get(shift.pk),
             )
         )
     return result
@@ -301,46 +341,47 @@ def area_trends(person: User, framework: Framework) -> tuple[list[datetime], lis
 # Manager review
 
 
+DISCONNECT_GAP = 2
 GAP_WORDS = {
     0: "Aligned — no discussion needed",
     1: "Close — a short discussion",
-    2: "Real disconnect — talk it through",
+    DISCONNECT_GAP: "Real disconnect — talk it through",
 }
 
 
 def gap_words(gap: int | None) -> str:
     if gap is None:
         return ""
-    return GAP_WORDS[min(gap, 2)]
+    return GAP_WORDS[min(gap, DISCONNECT_GAP)]
+
+
+def is_disconnect(gap: int | None) -> bool:
+    """A gap of DISCONNECT_GAP steps or more between self and manager: talk it through."""
+    return gap is not None and gap >= DISCONNECT_GAP
 
 
 @dataclass
-class ReviewRow:
-    """One shift on the review page: the manager's rating and, once she has rated it, the
-    report's self rating, the gap and the report's shared evidence."""
+class Reveal:
+    """What the manager may see of a shift once he has rated it: her self-rating, her
+    shared evidence since the last completed review, and his own rating in his last one."""
 
-    shift: Shift
-    revision_id: int | None = None
-    level: int | None = None
-    comment: str = ""
-    self_level: int | None = None
+    self_level: int | None
     self_previous: int | None = None
+    self_meaning_changed: bool = False
     evidence: list[Evidence] = field(default_factory=list)
     evidence_count: int = 0
-    errors: list[str] = field(default_factory=list)
-    saved: bool = False
-
-    @property
-    def revealed(self) -> bool:
-        return self.level is not None
-
-    @property
-    def label(self) -> str:
-        return level_label(self.level)
+    evidence_since: datetime | None = None
+    last_level: int | None = None
+    last_on: datetime | None = None
+    last_meaning_changed: bool = False
 
     @property
     def self_label(self) -> str:
         return level_label(self.self_level)
+
+    @property
+    def last_label(self) -> str:
+        return level_label(self.last_level)
 
     @property
     def self_change(self) -> int | None:
@@ -348,11 +389,37 @@ class ReviewRow:
             return None
         return self.self_level - self.self_previous
 
+
+@dataclass
+class ReviewRow:
+    """One shift on the review page: the manager's rating and, only once he has rated it,
+    `reveal`. Templates show what `reveal` holds and nothing else of the report's ratings."""
+
+    shift: Shift
+    revision_id: int | None = None
+    level: int | None = None
+    comment: str = ""
+    version: int = 0
+    reveal: Reveal | None = None
+    rated_wording: ShiftRevision | None = None
+    meaning_changed: bool = False
+    area_title: str = ""
+    errors: list[str] = field(default_factory=list)
+    saved: bool = False
+
+    @property
+    def revealed(self) -> bool:
+        return self.reveal is not None
+
+    @property
+    def label(self) -> str:
+        return level_label(self.level)
+
     @property
     def gap(self) -> int | None:
-        if self.level is None or self.self_level is None:
+        if self.reveal is None or self.level is None or self.reveal.self_level is None:
             return None
-        return abs(self.level - self.self_level)
+        return abs(self.level - self.reveal.self_level)
 
     @property
     def gap_words(self) -> str:
@@ -360,33 +427,55 @@ class ReviewRow:
 
     @property
     def is_disconnect(self) -> bool:
-        return self.gap is not None and self.gap >= 2
+        return is_disconnect(self.gap)
+
+
+def may_reveal(review: Review, rating: ReviewRating | None) -> bool:
+    """The blind-rating rule, in one place: the manager sees a report's self-rating of a
+    shift only in a completed review, or once he has rated that shift in his draft."""
+    if not review.is_draft:
+        return True
+    return rating is not None and rating.level is not None
 
 
 EVIDENCE_PER_SHIFT = 5
 
 
-def shared_evidence_by_shift(person: User, shifts: list[Shift]) -> dict[int, list[Evidence]]:
-    """The person's shared evidence per shift, newest first. Two queries."""
-    evidence = (
-        Evidence.objects.by(person)
-        .shared()
-        .filter(shift_links__shift__in=shifts)
-        .newest_first()
-        .distinct()
-        .with_shifts()
-    )
+def shared_evidence_by_shift(
+    person: User, shifts: list[Shift], *, since: datetime | None = None
+) -> dict[int, list[Evidence]]:
+    """The person's shared evidence per shift (logged after `since`), newest first. Two
+    queries."""
+    evidence = Evidence.objects.by(person).shared().filter(shift_links__shift__in=shifts)
+    if since is not None:
+        evidence = evidence.filter(created_at__gt=since)
     by_shift: dict[int, list[Evidence]] = defaultdict(list)
     wanted = {shift.pk for shift in shifts}
-    for item in evidence:
+    for item in evidence.newest_first().distinct().with_shifts():
         for shift in item.shifts.all():
             if shift.pk in wanted:
                 by_shift[shift.pk].append(item)
     return by_shift
 
 
-def review_rows(review: Review, *, only: Shift | None = None) -> list[ReviewRow]:
-    """The rows of a review. A draft covers every active shift; a completed one what it rated."""
+def last_completed_review(person: User, *, by: User | None = None) -> Review | None:
+    """The person's latest completed review (by one manager, if given)."""
+    reviews = Review.objects.completed().filter(person=person)
+    if by is not None:
+        reviews = reviews.filter(manager=by)
+    return reviews.select_related("manager").order_by("-completed_at").first()
+
+
+_LOOK_UP = Review(pk=0)
+
+
+def review_rows(
+    review: Review, *, only: Shift | None = None, last: Review | None = _LOOK_UP
+) -> list[ReviewRow]:
+    """The rows of a review. A draft covers every active shift; a completed one what it
+    rated, with the wording and area titles it was rated against. `last`: the report's
+    last completed review, if the caller has it already."""
+    history = content.wording_history(review.framework_id)
     if review.is_draft:
         shifts = content.active_shifts(review.framework)
     else:
@@ -395,31 +484,70 @@ def review_rows(review: Review, *, only: Shift | None = None) -> list[ReviewRow]
         )
     if only is not None:
         shifts = [shift for shift in shifts if shift.pk == only.pk]
-    ratings = {r.shift_id: r for r in review.ratings.filter(shift__in=shifts)}
+    ratings = {
+        r.shift_id: r for r in review.ratings.filter(shift__in=shifts).select_related("revision")
+    }
     selves = {
         s.shift.pk: s
         for s in standings(
             review.person, review.framework, shifts=shifts, before=review.completed_at
         )
     }
-    evidence = shared_evidence_by_shift(review.person, shifts)
+    evidence: dict[int, list[Evidence]] = {}
+    mine: dict[int, tuple[int | None, int]] = {}
+    my_last = None
+    if not review.is_draft:
+        last = None
+    elif last is _LOOK_UP:
+        last = last_completed_review(review.person)
+    if review.is_draft:
+        evidence = shared_evidence_by_shift(
+            review.person, shifts, since=last.completed_at if last else None
+        )
+        my_last = last if last and last.manager_id == review.manager_id else None
+        if my_last is None and last is not None and review.manager_id is not None:
+            my_last = last_completed_review(review.person, by=review.manager)
+        if my_last is not None:
+            mine = {
+                shift_id: (level, number)
+                for shift_id, level, number in my_last.ratings.values_list(
+                    "shift_id", "level", "revision__number"
+                )
+            }
     rows = []
     for shift in shifts:
         rating = ratings.get(shift.pk)
-        standing = selves.get(shift.pk)
         row = ReviewRow(
             shift=shift,
-            revision_id=rating.revision_id
-            if rating and not review.is_draft
-            else shift.current_revision_id,
+            revision_id=shift.current_revision_id,
             level=rating.level if rating else None,
             comment=rating.comment if rating else "",
+            version=rating.version if rating else 0,
         )
-        if row.revealed:
-            row.self_level = standing.level if standing else None
-            row.self_previous = standing.previous if standing else None
-            row.evidence_count = len(evidence.get(shift.pk, []))
-            row.evidence = evidence.get(shift.pk, [])[:EVIDENCE_PER_SHIFT]
+        if not review.is_draft and rating is not None:
+            row.revision_id = rating.revision_id
+            row.rated_wording = rating.revision
+            row.meaning_changed = history.meaning_changed_since(shift.pk, rating.revision.number)
+            row.area_title = history.area_title_at(
+                shift.area_id, review.completed_at, shift.area.title
+            )
+        if may_reveal(review, rating):
+            standing = selves.get(shift.pk)
+            found = evidence.get(shift.pk, [])
+            last_level, last_number = mine.get(shift.pk, (None, None))
+            row.reveal = Reveal(
+                self_level=standing.level if standing else None,
+                self_previous=standing.previous if standing else None,
+                self_meaning_changed=bool(
+                    standing and history.meaning_changed_since(shift.pk, standing.revision_number)
+                ),
+                evidence=found[:EVIDENCE_PER_SHIFT],
+                evidence_count=len(found),
+                evidence_since=last.completed_at if last else None,
+                last_level=last_level,
+                last_on=my_last.completed_at if my_last and last_level else None,
+                last_meaning_changed=history.meaning_changed_since(shift.pk, last_number),
+            )
         rows.append(row)
     return rows
 
@@ -427,6 +555,43 @@ def review_rows(review: Review, *, only: Shift | None = None) -> list[ReviewRow]
 def by_disagreement(rows: list[ReviewRow]) -> list[ReviewRow]:
     """Unrated shifts first (in framework order), then the largest gaps."""
     return sorted(rows, key=lambda r: (r.revealed, -(r.gap if r.gap is not None else -1)))
+
+
+def hidden_self_ratings(manager: User, people: list[User]) -> dict[int, set[int]]:
+    """Per person, the shifts whose self-rating the manager may not see yet: those of her
+    framework that his open review of her has not rated. The blind rule beyond the review
+    page (team page, quarter timeline, packet). One query."""
+    hidden: dict[int, set[int]] = {}
+    rated: dict[int, set[int]] = defaultdict(set)
+    drafts = (
+        Review.objects.drafts()
+        .filter(manager=manager, person__in=[p.pk for p in people])
+        .values_list("person_id", "framework_id", "ratings__shift_id", "ratings__level")
+    )
+    frameworks: dict[int, int] = {}
+    for person_id, framework_id, shift_id, level in drafts:
+        frameworks[person_id] = framework_id
+        if shift_id is not None and level is not None:
+            rated[person_id].add(shift_id)
+    for person_id, framework_id in frameworks.items():
+        framework = content.framework(framework_id)
+        shifts = content.all_shifts(framework) if framework else []
+        hidden[person_id] = {s.pk for s in shifts} - rated[person_id]
+    return hidden
+
+
+# When a check-in is due
+
+
+def checkin_due_at(person: User, last_checkin: datetime | None) -> datetime:
+    """The one definition of "a check-in is due": one interval after the person's last
+    submitted check-in, or after she joined if she has never checked in. Used by the
+    dashboard, the team page, the account page and the reminders."""
+    return (last_checkin or person.date_joined) + timedelta(days=person.checkin_interval_days)
+
+
+def is_checkin_due(person: User, last_checkin: datetime | None, *, now: datetime) -> bool:
+    return checkin_due_at(person, last_checkin) <= now
 
 
 # The team page
@@ -445,6 +610,7 @@ class Gap:
     shift_text: str
     self_level: int
     manager_level: int
+    earlier_wording: bool = False
 
     @property
     def size(self) -> int:
@@ -454,6 +620,10 @@ class Gap:
     def words(self) -> str:
         return gap_words(self.size)
 
+    @property
+    def is_disconnect(self) -> bool:
+        return is_disconnect(self.size)
+
 
 @dataclass
 class TeamRow:
@@ -461,9 +631,10 @@ class TeamRow:
     last_checkin: datetime | None
     last_review: datetime | None
     shared_since: int
-    is_overdue: bool
+    is_due: bool
     areas: list[AreaLevels]
     gaps: list[Gap]
+    hidden_self: int = 0
 
 
 def _average(values: list[int]) -> float | None:
@@ -471,9 +642,10 @@ def _average(values: list[int]) -> float | None:
 
 
 def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamRow]:
-    """One row per direct report. Four queries, however many reports and however much history:
-    the reports with their latest check-in and review, those check-ins' ratings, those
-    reviews' ratings, and the evidence each shared since her latest review."""
+    """One row per direct report. Five queries, however many reports and however much
+    history: the reports with their latest check-in and review, those check-ins' ratings,
+    those reviews' ratings, the evidence each shared since her latest review, and the
+    manager's open reviews (whose unrated shifts keep their self-ratings hidden)."""
     latest_checkin = CheckIn.objects.filter(
         person=OuterRef("pk"), status=CheckIn.Status.SUBMITTED
     ).order_by("-submitted_at")
@@ -481,7 +653,7 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
         person=OuterRef("pk"), status=Review.Status.COMPLETED
     ).order_by("-completed_at")
     people = list(
-        User.objects.filter(manager=manager, is_active=True)
+        User.objects.direct_reports_of(manager)
         .order_by()  # sorted below; letting the manager index find the rows
         .annotate(
             last_checkin=Subquery(latest_checkin.values("submitted_at")[:1]),
@@ -494,9 +666,12 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
         "shift_id",
         "level",
         "shift__slug",
-        "shift__to_text",
+        "revision__to_text",
+        "revision__number",
+        "shift__area_id",
         "shift__area__title",
         "shift__area__order",
+        "shift__area__framework_id",
     )
     checkin_ids = [p.last_checkin_id for p in people if p.last_checkin_id]
     review_ids = [p.last_review_id for p in people if p.last_review_id]
@@ -523,11 +698,15 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
             .annotate(count=Count("pk"))
             .values_list("author_id", "count")
         )
-    for person in people:
-        person.shared_since = shared.get(person.pk, 0)
+    hidden = hidden_self_ratings(manager, people)
     selves: dict[int, dict[int, dict]] = defaultdict(dict)
+    hidden_count: dict[int, int] = defaultdict(int)
     for row in self_rows:
-        selves[person_of_checkin[row["checkin_id"]]][row["shift_id"]] = row
+        person_id = person_of_checkin[row["checkin_id"]]
+        if row["shift_id"] in hidden.get(person_id, ()):
+            hidden_count[person_id] += 1
+            continue
+        selves[person_id][row["shift_id"]] = row
     managers: dict[int, dict[int, dict]] = defaultdict(dict)
     for row in manager_rows:
         managers[person_of_review[row["review_id"]]][row["shift_id"]] = row
@@ -535,12 +714,13 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
     rows = []
     for person in people:
         own, judged = selves.get(person.pk, {}), managers.get(person.pk, {})
-        areas: dict[str, tuple[int, list[int], list[int]]] = {}
+        areas: dict[int, tuple[int, str, list[int], list[int]]] = {}
         for shift_id, row in sorted(
             {**judged, **own}.items(), key=lambda item: item[1]["shift__area__order"]
         ):
-            _, mine, theirs = areas.setdefault(
-                row["shift__area__title"], (row["shift__area__order"], [], [])
+            _, _, mine, theirs = areas.setdefault(
+                row["shift__area_id"],
+                (row["shift__area__order"], row["shift__area__title"], [], []),
             )
             if shift_id in own:
                 mine.append(own[shift_id]["level"])
@@ -548,39 +728,46 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
                 theirs.append(judged[shift_id]["level"])
         gaps = sorted(
             (
-                Gap(
-                    shift_slug=own[shift_id]["shift__slug"],
-                    shift_text=own[shift_id]["shift__to_text"],
-                    self_level=own[shift_id]["level"],
-                    manager_level=judged[shift_id]["level"],
-                )
+                _gap(own[shift_id], judged[shift_id])
                 for shift_id in own.keys() & judged.keys()
                 if own[shift_id]["level"] != judged[shift_id]["level"]
             ),
             key=lambda gap: -gap.size,
         )[:2]
-        due = (
-            person.last_checkin + timedelta(days=person.checkin_interval_days)
-            if person.last_checkin
-            else None
-        )
         rows.append(
             TeamRow(
                 person=person,
                 last_checkin=person.last_checkin,
                 last_review=person.last_review,
-                shared_since=person.shared_since,
-                is_overdue=due is None or due < now,
+                shared_since=shared.get(person.pk, 0),
+                is_due=is_checkin_due(person, person.last_checkin, now=now),
                 areas=[
                     AreaLevels(
                         title=title, self_level=_average(mine), manager_level=_average(theirs)
                     )
-                    for title, (_, mine, theirs) in areas.items()
+                    for _, title, mine, theirs in areas.values()
                 ],
                 gaps=gaps,
+                hidden_self=hidden_count.get(person.pk, 0),
             )
         )
     return _sorted_team(rows, sort)
+
+
+def _gap(own: dict[str, Any], judged: dict[str, Any]) -> Gap:
+    """A gap between the latest self and manager ratings of a shift, named by the wording
+    her self-rating was made against."""
+    history = content.wording_history(own["shift__area__framework_id"])
+    earlier = history.meaning_changed_since(
+        own["shift_id"], own["revision__number"]
+    ) or history.meaning_changed_since(judged["shift_id"], judged["revision__number"])
+    return Gap(
+        shift_slug=own["shift__slug"],
+        shift_text=own["revision__to_text"],
+        self_level=own["level"],
+        manager_level=judged["level"],
+        earlier_wording=earlier,
+    )
 
 
 TEAM_SORTS = {"name", "-name", "last_checkin", "-last_checkin"}
@@ -604,41 +791,64 @@ class Quarter:
     self_level: int | None
     manager_level: int | None
     evidence_count: int
+    self_earlier_wording: bool = False
+    manager_earlier_wording: bool = False
 
 
 def _quarter(moment: date) -> tuple[int, int]:
     return moment.year, (moment.month - 1) // 3 + 1
 
 
+def _latest_per_quarter(
+    rows: Any, history: content.WordingHistory, shift: Shift
+) -> dict[tuple[int, int], tuple[datetime, int, bool]]:
+    latest: dict[tuple[int, int], tuple[datetime, int, bool]] = {}
+    for when, level, number in rows:
+        key = _quarter(timezone.localtime(when).date())
+        if key not in latest or latest[key][0] < when:
+            latest[key] = (when, level, history.meaning_changed_since(shift.pk, number))
+    return latest
+
+
+@dataclass
+class Timeline:
+    quarters: list[Quarter]
+    self_hidden: bool = False
+
+    @property
+    def has_earlier_wording(self) -> bool:
+        return any(q.self_earlier_wording or q.manager_earlier_wording for q in self.quarters)
+
+
 def shift_timeline(
-    person: User, shift: Shift, *, evidence: QuerySet[Evidence], today: date, quarters: int = 4
-) -> list[Quarter]:
-    """Quarter by quarter, oldest first: the last self rating, the last manager rating from a
-    completed review, and how much evidence (of `evidence`) was logged. Three queries."""
+    person: User,
+    shift: Shift,
+    *,
+    evidence: QuerySet[Evidence],
+    today: date,
+    quarters: int = 4,
+    hide_self: bool = False,
+) -> Timeline:
+    """Quarter by quarter, oldest first: the last self rating (unless `hide_self`), the
+    last manager rating from a completed review, and how much evidence (of `evidence`) was
+    logged; each rating says whether the shift's meaning changed since. Three queries."""
+    history = content.wording_history(shift.area.framework_id)
     selves = Rating.objects.filter(
         shift=shift,
         checkin__person=person,
         checkin__status=CheckIn.Status.SUBMITTED,
         level__isnull=False,
-    ).values_list("checkin__submitted_at", "level")
+    ).values_list("checkin__submitted_at", "level", "revision__number")
     judged = ReviewRating.objects.filter(
         shift=shift,
         review__person=person,
         review__status=Review.Status.COMPLETED,
         level__isnull=False,
-    ).values_list("review__completed_at", "level")
+    ).values_list("review__completed_at", "level", "revision__number")
     logged = evidence.filter(shift_links__shift=shift).values_list("happened_on", flat=True)
 
-    self_by_q: dict[tuple[int, int], tuple[datetime, int]] = {}
-    for when, level in selves:
-        key = _quarter(timezone.localtime(when).date())
-        if key not in self_by_q or self_by_q[key][0] < when:
-            self_by_q[key] = (when, level)
-    manager_by_q: dict[tuple[int, int], tuple[datetime, int]] = {}
-    for when, level in judged:
-        key = _quarter(timezone.localtime(when).date())
-        if key not in manager_by_q or manager_by_q[key][0] < when:
-            manager_by_q[key] = (when, level)
+    self_by_q = {} if hide_self else _latest_per_quarter(selves, history, shift)
+    manager_by_q = _latest_per_quarter(judged, history, shift)
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for happened_on in logged:
         counts[_quarter(happened_on)] += 1
@@ -649,15 +859,20 @@ def shift_timeline(
     while (year, q) >= first or len(keys) < quarters:
         keys.append((year, q))
         year, q = (year, q - 1) if q > 1 else (year - 1, 4)
-    return [
-        Quarter(
-            label=f"{y} Q{n}",
-            self_level=self_by_q[(y, n)][1] if (y, n) in self_by_q else None,
-            manager_level=manager_by_q[(y, n)][1] if (y, n) in manager_by_q else None,
-            evidence_count=counts.get((y, n), 0),
+    result = []
+    for key in reversed(keys):
+        mine, theirs = self_by_q.get(key), manager_by_q.get(key)
+        result.append(
+            Quarter(
+                label=f"{key[0]} Q{key[1]}",
+                self_level=mine[1] if mine else None,
+                manager_level=theirs[1] if theirs else None,
+                evidence_count=counts.get(key, 0),
+                self_earlier_wording=bool(mine and mine[2]),
+                manager_earlier_wording=bool(theirs and theirs[2]),
+            )
         )
-        for y, n in reversed(keys)
-    ]
+    return Timeline(quarters=result, self_hidden=hide_self)
 
 
 # The promotion packet
@@ -672,6 +887,9 @@ class PacketRow:
     trend: charts.LineChart
     trend_levels: list[int]
     evidence: list[Evidence]
+    self_earlier_wording: ShiftRevision | None = None
+    manager_earlier_wording: ShiftRevision | None = None
+    self_hidden: bool = False
 
     @property
     def self_label(self) -> str:
@@ -695,11 +913,23 @@ class Packet:
 PACKET_EVIDENCE = 3
 
 
-def packet(person: User, framework: Framework, *, include_private: bool, now: datetime) -> Packet:
-    """Everything a promotion conversation needs, per area and shift. Six queries."""
+def packet(
+    person: User,
+    framework: Framework,
+    *,
+    include_private: bool,
+    now: datetime,
+    hidden_self: set[int] | None = None,
+) -> Packet:
+    """Everything a promotion conversation needs, per area and shift: each shift in today's
+    wording, and each rating made against a wording whose meaning changed since says so
+    with that wording. Self-ratings of `hidden_self` shifts are left out (blind review).
+    Six queries."""
+    hidden_self = hidden_self or set()
+    history = content.wording_history(framework.pk)
     since = now - timedelta(days=365)
     shifts = content.active_shifts(framework)
-    latest = {s.shift.pk: s.level for s in standings(person, framework, shifts=shifts)}
+    latest = {s.shift.pk: s for s in standings(person, framework, shifts=shifts)}
     review = (
         Review.objects.completed()
         .filter(person=person, framework=framework)
@@ -707,8 +937,8 @@ def packet(person: User, framework: Framework, *, include_private: bool, now: da
         .order_by("-completed_at")
         .first()
     )
-    judged = {r.shift_id: r for r in review.ratings.all()} if review else {}
-    history: dict[int, list[int]] = defaultdict(list)
+    judged = {r.shift_id: r for r in review.ratings.select_related("revision")} if review else {}
+    history_levels: dict[int, list[int]] = defaultdict(list)
     for shift_id, level in (
         Rating.objects.filter(
             checkin__person=person,
@@ -720,7 +950,7 @@ def packet(person: User, framework: Framework, *, include_private: bool, now: da
         .order_by("checkin__submitted_at")
         .values_list("shift_id", "level")
     ):
-        history[shift_id].append(level)
+        history_levels[shift_id].append(level)
     evidence = Evidence.objects.by(person)
     if not include_private:
         evidence = evidence.shared()
@@ -732,11 +962,13 @@ def packet(person: User, framework: Framework, *, include_private: bool, now: da
             by_shift[shift.pk].append(item)
     groups: dict[int, tuple[Area, list[PacketRow]]] = {}
     for shift in shifts:
-        levels = history.get(shift.pk, [])
+        hidden = shift.pk in hidden_self
+        levels = [] if hidden else history_levels.get(shift.pk, [])
+        standing = None if hidden else latest.get(shift.pk)
         rating = judged.get(shift.pk)
         row = PacketRow(
             shift=shift,
-            self_level=latest.get(shift.pk),
+            self_level=standing.level if standing else None,
             manager_level=rating.level if rating else None,
             manager_comment=rating.comment if rating else "",
             trend=charts.line_chart(
@@ -748,7 +980,12 @@ def packet(person: User, framework: Framework, *, include_private: bool, now: da
             ),
             trend_levels=levels,
             evidence=by_shift.get(shift.pk, [])[:PACKET_EVIDENCE],
+            self_hidden=hidden,
         )
+        if standing and history.meaning_changed_since(shift.pk, standing.revision_number):
+            row.self_earlier_wording = standing.revision
+        if rating and history.meaning_changed_since(shift.pk, rating.revision.number):
+            row.manager_earlier_wording = rating.revision
         groups.setdefault(shift.area_id, (shift.area, []))[1].append(row)
     return Packet(
         person=person,

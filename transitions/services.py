@@ -16,6 +16,7 @@ from leadership.models import User
 from transitions import content, framework_file
 from transitions.models import (
     Area,
+    AreaRevision,
     CheckIn,
     Evidence,
     Focus,
@@ -65,6 +66,29 @@ def shift_save(
             kind=kind,
             note=note,
             created_by=by,
+        )
+
+
+def area_save(*, area: Area, by: User | None = None) -> AreaRevision | None:
+    """Save an area; a new area or a changed title gets a new revision, so check-ins and
+    reviews made under the earlier title keep showing it. Returns the new revision, if any."""
+    with transaction.atomic():
+        if area.pk is None:
+            area.save()
+            return AreaRevision.objects.create(area=area, number=1, title=area.title, created_by=by)
+        saved = Area.objects.select_for_update().get(pk=area.pk)
+        area.save()
+        if saved.title == area.title:
+            return None
+        number = (saved.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
+        if number == 1:
+            # An area made before titles were kept: its first title is the one replaced now.
+            AreaRevision.objects.create(
+                area=area, number=1, title=saved.title, created_at=area.framework.created_at
+            )
+            number = 2
+        return AreaRevision.objects.create(
+            area=area, number=number, title=area.title, created_by=by
         )
 
 
@@ -190,18 +214,19 @@ def framework_import(
             area = existing_areas.get(area_data["slug"])
             if area is None:
                 top = framework.areas.aggregate(top=Max("order"))["top"] or 0
-                area = Area.objects.create(
+                area = Area(
                     framework=framework,
                     slug=area_data["slug"],
                     title=area_data["title"],
                     summary=area_data.get("summary", ""),
                     order=top + 1,
                 )
+                area_save(area=area, by=by)
                 existing_areas[area.slug] = area
                 report.created.append(f"area {area.slug}")
-            elif _update_fields(
-                area, {"title": area_data["title"], "summary": area_data.get("summary", "")}
-            ):
+            elif (area.title, area.summary) != (area_data["title"], area_data.get("summary", "")):
+                area.title, area.summary = area_data["title"], area_data.get("summary", "")
+                area_save(area=area, by=by)
                 report.updated.append(f"area {area.slug}")
             area_order[area.pk] = position
             _import_shifts(area, area_data["shifts"], by=by, kind=change_kind, report=report)
@@ -335,6 +360,10 @@ class CheckInClosed(Exception):
     """The check-in was submitted: it is history now and cannot change."""
 
 
+class DraftGone(Exception):
+    """The draft was discarded (in another tab, or by a second click) and no longer exists."""
+
+
 class CheckInIncomplete(Exception):
     """Some active shifts have no rating yet."""
 
@@ -345,6 +374,136 @@ class CheckInIncomplete(Exception):
 
 class TooMuchFocus(Exception):
     """A person works on at most Focus.MAX_ACTIVE shifts at once."""
+
+
+@dataclass
+class RowInput:
+    """One shift's level and text as a form sent them, with the version of the saved row the
+    form was showing (0: not rated yet; None: the sender did not say, so no check)."""
+
+    shift: Shift
+    revision: ShiftRevision
+    level: int | None
+    text: str
+    seen_version: int | None = None
+
+
+@dataclass
+class RowConflict:
+    """A row changed elsewhere since the form was loaded, and the form holds other values."""
+
+    shift: Shift
+    saved_level: int | None
+    saved_text: str
+    sent_level: int | None
+    sent_text: str
+
+
+class DraftConflict(Exception):
+    """Rows (or a review's text) changed since the form was loaded; nothing was written."""
+
+    def __init__(self, rows: list[RowConflict], *, text: dict[str, str] | None = None) -> None:
+        super().__init__("The draft changed since it was opened.")
+        self.rows = rows
+        self.text = text
+
+
+@dataclass
+class SaveOutcome:
+    """What a whole-form save did: whether it closed the draft, and what blocked that."""
+
+    closed: bool = False
+    missing: list[Shift] = field(default_factory=list)
+    needs_summary: bool = False
+
+
+def _row_action(saved: Rating | ReviewRating | None, row: RowInput, text_field: str) -> str:
+    """ "write", "keep" (nothing to change) or "conflict", for one row of a draft.
+
+    A row saved since the form was loaded is never overwritten with other values: the
+    sender gets both to choose from. A stale row the sender left blank was not touched."""
+    saved_values = (saved.level, getattr(saved, text_field)) if saved else (None, "")
+    if saved_values == (row.level, row.text):
+        # Nothing new, unless the same answer is now given against newer wording.
+        unchanged = saved is None or saved.revision_id == row.revision.pk
+        return "keep" if unchanged or row.seen_version not in (None, saved.version) else "write"
+    saved_version = saved.version if saved else 0
+    if row.seen_version is None or row.seen_version == saved_version:
+        return "write"
+    if (row.level, row.text) == (None, ""):
+        return "keep"
+    return "conflict"
+
+
+def _conflict(saved: Rating | ReviewRating | None, row: RowInput, text_field: str) -> RowConflict:
+    return RowConflict(
+        shift=row.shift,
+        saved_level=saved.level if saved else None,
+        saved_text=getattr(saved, text_field) if saved else "",
+        sent_level=row.level,
+        sent_text=row.text,
+    )
+
+
+RowPlan = list[tuple[RowInput, str, Any]]
+
+
+def _plan_rows(
+    model: type[Rating] | type[ReviewRating],
+    parent: dict[str, Any],
+    rows: list[RowInput],
+    text_field: str,
+) -> tuple[RowPlan, list[RowConflict]]:
+    """What to do with each row, and the rows in conflict (call with the draft locked)."""
+    for row in rows:
+        if row.revision.shift_id != row.shift.pk:
+            raise ValueError("The wording does not belong to this shift.")
+    saved = {
+        r.shift_id: r for r in model.objects.filter(**parent, shift__in=[r.shift for r in rows])
+    }
+    plan = [
+        (row, _row_action(saved.get(row.shift.pk), row, text_field), saved.get(row.shift.pk))
+        for row in rows
+    ]
+    conflicts = [
+        _conflict(current, row, text_field) for row, action, current in plan if action == "conflict"
+    ]
+    return plan, conflicts
+
+
+def _apply_rows(
+    model: type[Rating] | type[ReviewRating],
+    parent: dict[str, Any],
+    plan: RowPlan,
+    text_field: str,
+) -> list[Any]:
+    written = []
+    for row, action, current in plan:
+        if action == "write":
+            values = {"revision": row.revision, "level": row.level, text_field: row.text}
+            if current is None:
+                current = model.objects.create(**parent, shift=row.shift, **values)
+            else:
+                for name, value in values.items():
+                    setattr(current, name, value)
+                current.version += 1
+                current.save()
+        if current is not None:
+            written.append(current)
+    return written
+
+
+def _write_rows(
+    model: type[Rating] | type[ReviewRating],
+    parent: dict[str, Any],
+    rows: list[RowInput],
+    text_field: str,
+) -> list[Any]:
+    """Write every row or none (call with the draft locked). Raises DraftConflict."""
+    plan, conflicts = _plan_rows(model, parent, rows, text_field)
+    if conflicts:
+        raise DraftConflict(conflicts)
+    return _apply_rows(model, parent, plan, text_field)
 
 
 def checkin_start(*, person: User, framework: Framework) -> tuple[CheckIn, bool]:
@@ -360,51 +519,111 @@ def checkin_start(*, person: User, framework: Framework) -> tuple[CheckIn, bool]
         return CheckIn.objects.of(person).drafts().get(framework=framework), False
 
 
-def rating_save(
-    *, checkin: CheckIn, shift: Shift, revision: ShiftRevision, changes: dict[str, Any]
-) -> Rating:
-    """Save one shift's level and/or note in a draft (an upsert: one row per shift).
+def _locked_draft_checkin(checkin: CheckIn) -> CheckIn:
+    """The check-in, locked for this transaction, if it is still an open draft: the one
+    guard that keeps a submitted check-in unchanged."""
+    locked = CheckIn.objects.select_for_update().filter(pk=checkin.pk).first()
+    if locked is None:
+        raise DraftGone
+    if not locked.is_draft:
+        raise CheckInClosed
+    return locked
 
-    `changes` holds "level" and/or "note"; what it leaves out stays as it was.
-    """
-    if revision.shift_id != shift.pk:
-        raise ValueError("The wording does not belong to this shift.")
+
+def _one_row(
+    model: type[Rating] | type[ReviewRating],
+    parent: dict[str, Any],
+    text_field: str,
+    *,
+    shift: Shift,
+    revision: ShiftRevision,
+    changes: dict[str, Any],
+    seen_version: int | None,
+) -> Any:
+    """Write one row of a draft; what `changes` leaves out stays as it was."""
+    saved = model.objects.filter(**parent, shift=shift).first()
+    row = RowInput(
+        shift=shift,
+        revision=revision,
+        level=changes["level"] if "level" in changes else getattr(saved, "level", None),
+        text=changes[text_field] if text_field in changes else getattr(saved, text_field, ""),
+        seen_version=seen_version,
+    )
+    written = _write_rows(model, parent, [row], text_field)
+    return written[0] if written else None
+
+
+def rating_save(
+    *,
+    checkin: CheckIn,
+    shift: Shift,
+    revision: ShiftRevision,
+    changes: dict[str, Any],
+    seen_version: int | None = None,
+) -> Rating | None:
+    """Save one shift's level and/or note in a draft (autosave; one row per shift).
+    Raises DraftConflict when the row changed elsewhere since `seen_version`."""
     with transaction.atomic():
-        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
-        if not locked.is_draft:
-            raise CheckInClosed
-        rating, _ = Rating.objects.update_or_create(
-            checkin=locked, shift=shift, defaults={"revision": revision, **changes}
+        locked = _locked_draft_checkin(checkin)
+        rating = _one_row(
+            Rating,
+            {"checkin": locked},
+            "note",
+            shift=shift,
+            revision=revision,
+            changes=changes,
+            seen_version=seen_version,
         )
         CheckIn.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return rating
 
 
+def _missing_ratings(checkin: CheckIn) -> tuple[list[Shift], list[Shift]]:
+    active = list(Shift.objects.of_framework(checkin.framework).active().in_order())
+    rated = set(checkin.ratings.filter(level__isnull=False).values_list("shift_id", flat=True))
+    return active, [shift for shift in active if shift.pk not in rated]
+
+
+def _submit(locked: CheckIn) -> None:
+    active, missing = _missing_ratings(locked)
+    if missing:
+        raise CheckInIncomplete(missing)
+    # Shifts retired while the draft was open are no longer part of the check-in.
+    locked.ratings.exclude(shift__in=active).delete()
+    locked.status = CheckIn.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["status", "submitted_at", "updated_at"])
+
+
 def checkin_submit(*, checkin: CheckIn) -> CheckIn:
     """Submit a draft once every active shift is rated; from then on it is immutable."""
     with transaction.atomic():
-        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
-        if not locked.is_draft:
-            raise CheckInClosed
-        active = list(Shift.objects.of_framework(locked.framework).active().in_order())
-        rated = set(locked.ratings.filter(level__isnull=False).values_list("shift_id", flat=True))
-        missing = [shift for shift in active if shift.pk not in rated]
-        if missing:
-            raise CheckInIncomplete(missing)
-        # Shifts retired while the draft was open are no longer part of the check-in.
-        locked.ratings.exclude(shift__in=active).delete()
-        locked.status = CheckIn.Status.SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.save(update_fields=["status", "submitted_at", "updated_at"])
+        locked = _locked_draft_checkin(checkin)
+        _submit(locked)
     return locked
+
+
+def checkin_save(*, checkin: CheckIn, rows: list[RowInput], submit: bool = False) -> SaveOutcome:
+    """Save the whole check-in form in one transaction, and submit it if asked and complete.
+
+    Raises DraftConflict (nothing written) when a row changed elsewhere since the form was
+    loaded, CheckInClosed when it was submitted meanwhile, DraftGone when discarded."""
+    with transaction.atomic():
+        locked = _locked_draft_checkin(checkin)
+        _write_rows(Rating, {"checkin": locked}, rows, "note")
+        locked.save(update_fields=["updated_at"])
+        if not submit:
+            return SaveOutcome()
+        _, missing = _missing_ratings(locked)
+        if missing:
+            return SaveOutcome(missing=missing)
+        _submit(locked)
+    return SaveOutcome(closed=True)
 
 
 def checkin_discard(*, checkin: CheckIn) -> None:
     with transaction.atomic():
-        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
-        if not locked.is_draft:
-            raise CheckInClosed
-        locked.delete()
+        _locked_draft_checkin(checkin).delete()
 
 
 def focus_set(*, person: User, shift: Shift, next_step: str) -> Focus:
@@ -441,86 +660,144 @@ class ReviewIncomplete(Exception):
 
 
 def review_start(*, person: User, manager: User, framework: Framework) -> tuple[Review, bool]:
-    """Resume the manager's open review of `person`, or start one prefilled from her last
-    completed review of that person. Returns the review and whether it is new."""
+    """Resume the manager's open review of `person`, or start an empty one: every review is
+    rated blind, so nothing is copied from the last one. Returns the review and whether it
+    is new."""
     draft = Review.objects.drafts().filter(person=person, manager=manager).first()
     if draft is not None:
         return draft, False
-    last = (
-        Review.objects.completed()
-        .filter(person=person, manager=manager, framework=framework)
-        .order_by("-completed_at")
-        .first()
-    )
     try:
         with transaction.atomic():
-            review = Review.objects.create(
-                person=person,
-                manager=manager,
-                framework=framework,
-                summary=last.summary if last else "",
-                agreed_focus=last.agreed_focus if last else "",
-            )
-            if last is not None:
-                active = Shift.objects.of_framework(framework).active()
-                ReviewRating.objects.bulk_create(
-                    ReviewRating(
-                        review=review,
-                        shift_id=old.shift_id,
-                        revision_id=old.revision_id,
-                        level=old.level,
-                        comment=old.comment,
-                    )
-                    for old in last.ratings.filter(shift__in=active)
-                )
+            review = Review.objects.create(person=person, manager=manager, framework=framework)
     except IntegrityError:
         return Review.objects.drafts().get(person=person, manager=manager), False
     return review, True
 
 
 def _locked_draft(review: Review) -> Review:
-    locked = Review.objects.select_for_update().get(pk=review.pk)
+    locked = Review.objects.select_for_update().filter(pk=review.pk).first()
+    if locked is None:
+        raise DraftGone
     if not locked.is_draft:
         raise ReviewClosed
     return locked
 
 
 def review_rate(
-    *, review: Review, shift: Shift, revision: ShiftRevision, changes: dict[str, Any]
-) -> ReviewRating:
-    """Save the manager's level and/or comment for one shift (an upsert)."""
-    if revision.shift_id != shift.pk:
-        raise ValueError("The wording does not belong to this shift.")
+    *,
+    review: Review,
+    shift: Shift,
+    revision: ShiftRevision,
+    changes: dict[str, Any],
+    seen_version: int | None = None,
+) -> ReviewRating | None:
+    """Save the manager's level and/or comment for one shift (autosave; an upsert).
+    Raises DraftConflict when the row changed elsewhere since `seen_version`."""
     with transaction.atomic():
         locked = _locked_draft(review)
-        rating, _ = ReviewRating.objects.update_or_create(
-            review=locked, shift=shift, defaults={"revision": revision, **changes}
+        rating = _one_row(
+            ReviewRating,
+            {"review": locked},
+            "comment",
+            shift=shift,
+            revision=revision,
+            changes=changes,
+            seen_version=seen_version,
         )
         Review.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return rating
 
 
-def review_write(*, review: Review, summary: str, agreed_focus: str) -> None:
+def _text_action(locked: Review, summary: str, agreed_focus: str, seen: int | None) -> str:
+    """ "write", "keep" or "conflict" for the summary and agreed focus, as for rows."""
+    if (locked.summary, locked.agreed_focus) == (summary, agreed_focus):
+        return "keep"
+    if seen is None or seen == locked.text_version:
+        return "write"
+    return "conflict" if summary or agreed_focus else "keep"
+
+
+def _write_text(locked: Review, summary: str, agreed_focus: str) -> None:
+    locked.summary, locked.agreed_focus = summary, agreed_focus
+    locked.text_version += 1
+    locked.save(update_fields=["summary", "agreed_focus", "text_version", "updated_at"])
+
+
+def _saved_text(review: Review) -> dict[str, str]:
+    return {"summary": review.summary, "agreed_focus": review.agreed_focus}
+
+
+def review_write(
+    *, review: Review, summary: str, agreed_focus: str, seen_version: int | None = None
+) -> Review:
+    """Save the summary and agreed focus (autosave). Returns the review as saved."""
     with transaction.atomic():
         locked = _locked_draft(review)
-        locked.summary, locked.agreed_focus = summary, agreed_focus
-        locked.save(update_fields=["summary", "agreed_focus", "updated_at"])
+        action = _text_action(locked, summary, agreed_focus, seen_version)
+        if action == "conflict":
+            raise DraftConflict([], text=_saved_text(locked))
+        if action == "write":
+            _write_text(locked, summary, agreed_focus)
+    return locked
+
+
+def _review_gaps(locked: Review) -> tuple[list[Shift], list[Shift]]:
+    active = list(Shift.objects.of_framework(locked.framework).active().in_order())
+    rated = set(locked.ratings.filter(level__isnull=False).values_list("shift_id", flat=True))
+    return active, [shift for shift in active if shift.pk not in rated]
+
+
+def _complete(locked: Review) -> None:
+    active, missing = _review_gaps(locked)
+    if missing or not locked.summary.strip():
+        raise ReviewIncomplete(missing, needs_summary=not locked.summary.strip())
+    locked.ratings.exclude(shift__in=active).delete()
+    locked.status = Review.Status.COMPLETED
+    locked.completed_at = timezone.now()
+    locked.save(update_fields=["status", "completed_at", "updated_at"])
 
 
 def review_complete(*, review: Review) -> Review:
     """Complete a review once every active shift is rated and there is a summary."""
     with transaction.atomic():
         locked = _locked_draft(review)
-        active = list(Shift.objects.of_framework(locked.framework).active().in_order())
-        rated = set(locked.ratings.filter(level__isnull=False).values_list("shift_id", flat=True))
-        missing = [shift for shift in active if shift.pk not in rated]
-        if missing or not locked.summary.strip():
-            raise ReviewIncomplete(missing, needs_summary=not locked.summary.strip())
-        locked.ratings.exclude(shift__in=active).delete()
-        locked.status = Review.Status.COMPLETED
-        locked.completed_at = timezone.now()
-        locked.save(update_fields=["status", "completed_at", "updated_at"])
+        _complete(locked)
     return locked
+
+
+def review_save(
+    *,
+    review: Review,
+    rows: list[RowInput],
+    summary: str,
+    agreed_focus: str,
+    text_version: int | None = None,
+    complete: bool = False,
+) -> SaveOutcome:
+    """Save the whole review form in one transaction, and complete it if asked and ready.
+
+    Raises DraftConflict (nothing written) when something changed elsewhere since the form
+    was loaded, ReviewClosed when it was completed meanwhile, DraftGone when discarded."""
+    with transaction.atomic():
+        locked = _locked_draft(review)
+        plan, conflicts = _plan_rows(ReviewRating, {"review": locked}, rows, "comment")
+        text_action = _text_action(locked, summary, agreed_focus, text_version)
+        if conflicts or text_action == "conflict":
+            raise DraftConflict(
+                conflicts, text=_saved_text(locked) if text_action == "conflict" else None
+            )
+        _apply_rows(ReviewRating, {"review": locked}, plan, "comment")
+        if text_action == "write":
+            _write_text(locked, summary, agreed_focus)
+        else:
+            locked.save(update_fields=["updated_at"])
+        if not complete:
+            return SaveOutcome()
+        _, missing = _review_gaps(locked)
+        if missing or not locked.summary.strip():
+            return SaveOutcome(missing=missing, needs_summary=not locked.summary.strip())
+        _complete(locked)
+    return SaveOutcome(closed=True)
 
 
 def review_discard(*, review: Review) -> None:

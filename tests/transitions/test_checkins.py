@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pytest_django.asserts import assertContains, assertNotContains
 from django.test import Client
 from django.utils import timezone
 
@@ -230,9 +231,19 @@ def test_a_retired_shift_or_one_of_another_framework_is_refused(
 
     foreign = ShiftFactory()
     response = _rate(pm_client, checkin, foreign, level=3)
-    assert response.status_code == 422
+    assert response.status_code == 404
     assert "not part of your framework" in response.content.decode()
     assert not checkin.ratings.exists()
+
+
+def test_autosave_finds_the_shift_in_her_own_framework_when_another_has_the_same_slug(
+    pm_client: Client, shifts: list[Shift]
+) -> None:
+    checkin = _start(pm_client)
+    ShiftFactory(slug=shifts[0].slug)  # same slug, another framework
+    response = _rate(pm_client, checkin, shifts[0], level=4)
+    assertContains(response, "Saved: Consistent.")
+    assert checkin.ratings.get().shift == shifts[0]
 
 
 def test_a_retired_shift_leaves_the_draft_but_stays_in_history(
@@ -335,6 +346,7 @@ def test_query_counts_do_not_grow_with_history(
     latest = CheckIn.objects.of(person).submitted().order_by("-submitted_at").first()
     client.force_login(person)
     client.get("/framework/")  # fills the framework cache
+    client.get(f"/check-ins/{latest.pk}/")  # and the wording history
     # 1 session, 2 user, 3 levels in the last two check-ins, 4 last evidence per shift,
     # 5 area averages, 6 last check-in, 7 draft, 8 focus, 9 latest review,
     # 10 recent evidence (none: no prefetch), 11 has reports (nav)

@@ -58,14 +58,15 @@ def test_the_packet_budget_is_the_same_with_little_and_much_history(
 ) -> None:
     # 1 session, 2 user, 3 levels in her last two check-ins, 4 last evidence per shift,
     # 5 the latest completed review, 6 its ratings, 7 a year of her ratings, 8 evidence,
-    # 9 its shifts, 10 has reports (nav); the manager's view adds 11 the report
+    # 9 its shifts, 10 has reports (nav); the manager's view adds 11 the report and
+    # 12 his open review of her (whose unrated shifts keep their self-ratings hidden)
     _history(pm, manager, shifts, 1)
     client.force_login(pm)
     _count(client, "/packet/", django_assert_num_queries, 10)
     client.force_login(manager)
-    _count(client, "/team/priya/packet/", django_assert_num_queries, 11)
+    _count(client, "/team/priya/packet/", django_assert_num_queries, 12)
     _history(pm, manager, shifts, 24)
     client.force_login(pm)
     _count(client, "/packet/", django_assert_num_queries, 10)
     client.force_login(manager)
-    _count(client, "/team/priya/packet/", django_assert_num_queries, 11)
+    _count(client, "/team/priya/packet/", django_assert_num_queries, 12)

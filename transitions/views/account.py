@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from transitions import account_data, services
+from leadership.models import User
+from transitions import account_data, progress, services
+from transitions.models import CheckIn
 
 CADENCES = [(7, "Weekly"), (14, "Every two weeks"), (30, "Monthly"), (91, "Quarterly")]
 
@@ -58,10 +61,25 @@ def account(request: HttpRequest) -> HttpResponse:
             user.save(update_fields=["checkin_interval_days"])
             messages.success(request, "Saved your check-in reminder interval.")
             return redirect("account")
-        return render(
-            request, "transitions/account.html", {"form": form, "nav": "account"}, status=422
-        )
-    return render(request, "transitions/account.html", {"form": form, "nav": "account"})
+        return render(request, "transitions/account.html", _account_context(user, form), status=422)
+    return render(request, "transitions/account.html", _account_context(user, form))
+
+
+def _account_context(user: User, form: CadenceForm) -> dict[str, Any]:
+    last = (
+        CheckIn.objects.of(user)
+        .submitted()
+        .order_by("-submitted_at")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    now = timezone.now()
+    return {
+        "form": form,
+        "due_at": progress.checkin_due_at(user, last),
+        "is_due": progress.is_checkin_due(user, last, now=now),
+        "nav": "account",
+    }
 
 
 @require_GET

@@ -61,24 +61,28 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not all(form.is_valid() for form in forms.values()):
         return _draft_page(request, checkin, forms=forms, status=422)
     try:
-        for row in rows:
-            form = forms[row.shift.pk]
-            services.rating_save(
-                checkin=checkin,
-                shift=row.shift,
-                revision=form.cleaned_data["revision"],
-                changes={"level": form.cleaned_data["level"], "note": form.cleaned_data["note"]},
-            )
-        if request.POST.get("action") == "submit":
-            services.checkin_submit(checkin=checkin)
-            messages.success(request, "Check-in submitted. Here is how you moved.")
-        else:
-            messages.success(request, "Draft saved.")
-    except services.CheckInIncomplete as incomplete:
-        return _draft_page(request, checkin, missing=incomplete.missing, status=422)
+        outcome = services.checkin_save(
+            checkin=checkin,
+            rows=[services.RowInput(**form.row_values()) for form in forms.values()],
+            submit=request.POST.get("action") == "submit",
+        )
+    except services.DraftConflict as conflict:
+        return _draft_page(request, checkin, conflict=conflict, status=409)
     except services.CheckInClosed:
         checkin.refresh_from_db()
         return _submitted_page(request, checkin, refused=True)
+    except services.DraftGone:
+        messages.warning(
+            request,
+            "This check-in draft was discarded (in another tab or window), so nothing was saved.",
+        )
+        return redirect("checkin_list")
+    if outcome.missing:
+        return _draft_page(request, checkin, missing=outcome.missing, status=422)
+    if outcome.closed:
+        messages.success(request, "Check-in submitted. Here is how you moved.")
+    else:
+        messages.success(request, "Draft saved.")
     return redirect("checkin_detail", pk=checkin.pk)
 
 
@@ -86,36 +90,38 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def checkin_rate(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """Autosave one shift's level and note; answers with that shift's status line."""
     checkin = access.checkin_for(request.user, pk)
-    shift = Shift.objects.filter(slug=slug).select_related("area").first()
+    shift = (
+        Shift.objects.of_framework(checkin.framework)
+        .filter(slug=slug)
+        .select_related("area")
+        .first()
+    )
     if shift is None:
-        return _rate_refused(request, "No such shift.", status=404)
-    if shift.area.framework_id != checkin.framework_id:
-        return _rate_refused(request, "This shift is not part of your framework.")
+        return _rate_refused(request, "This shift is not part of your framework.", status=404)
     if shift.is_retired or shift.area.is_retired:
         return _rate_refused(request, "This shift has been retired and is no longer rated.")
+    closed = "This check-in was submitted and can no longer change."
     if not checkin.is_draft:
-        return _rate_refused(
-            request, "This check-in was submitted and can no longer change.", status=409
-        )
+        return _rate_refused(request, closed, status=409)
     form = RatingForm(request.POST, shift=shift)
-    [row] = progress.draft_rows(checkin, only=shift)
     if not form.is_valid():
+        [row] = progress.draft_rows(checkin, only=shift)
         row.errors = [error for errors in form.errors.values() for error in errors]
         return _status(request, checkin, row, status=422)
+    conflict = None
     try:
-        services.rating_save(
-            checkin=checkin,
-            shift=shift,
-            revision=form.cleaned_data["revision"],
-            changes={"level": form.cleaned_data["level"], "note": form.cleaned_data["note"]},
-        )
+        services.rating_save(checkin=checkin, **form.save_values("note"))
+    except services.DraftConflict as found:
+        [conflict] = found.rows
     except services.CheckInClosed:
+        return _rate_refused(request, closed, status=409)
+    except services.DraftGone:
         return _rate_refused(
-            request, "This check-in was submitted and can no longer change.", status=409
+            request, "This draft was discarded, so this rating was not saved.", status=409
         )
     [row] = progress.draft_rows(checkin, only=shift)
-    row.saved = True
-    return _status(request, checkin, row)
+    row.saved = conflict is None
+    return _status(request, checkin, row, conflict=conflict, status=409 if conflict else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -124,8 +130,15 @@ def checkin_discard(request: HttpRequest, pk: int) -> HttpResponse:
     if not checkin.is_draft:
         return _submitted_page(request, checkin, refused=request.method == "POST")
     if request.method == "POST":
-        services.checkin_discard(checkin=checkin)
-        messages.success(request, "Draft discarded.")
+        try:
+            services.checkin_discard(checkin=checkin)
+        except services.DraftGone:
+            messages.info(request, "This draft was already discarded.")
+        except services.CheckInClosed:
+            checkin.refresh_from_db()
+            return _submitted_page(request, checkin, refused=True)
+        else:
+            messages.success(request, "Draft discarded.")
         return redirect("checkin_list")
     rated = checkin.ratings.filter(level__isnull=False).count()
     return render(
@@ -141,6 +154,7 @@ def _draft_page(
     *,
     forms: dict[int, RatingForm] | None = None,
     missing: list[Shift] | None = None,
+    conflict: services.DraftConflict | None = None,
     status: int = 200,
 ) -> HttpResponse:
     rows = progress.draft_rows(checkin)
@@ -164,6 +178,7 @@ def _draft_page(
             "missing": [row for row in rows if row.shift.pk in missing_ids],
             "missing_ids": missing_ids,
             "has_errors": any(row.errors for row in rows),
+            "conflict_rows": conflict.rows if conflict else [],
             "nav": "checkins",
         },
         status=status,
@@ -180,7 +195,7 @@ def _submitted_page(
         {
             "checkin": checkin,
             "areas": progress.group_by_area(rows),
-            "previous_on": next((row.previous_on for row in rows if row.previous_on), None),
+            "previous_on": next((row.earlier.on for row in rows if row.earlier), None),
             "refused": refused,
             "nav": "checkins",
         },
@@ -189,12 +204,17 @@ def _submitted_page(
 
 
 def _status(
-    request: HttpRequest, checkin: CheckIn, row: progress.RatingRow, *, status: int = 200
+    request: HttpRequest,
+    checkin: CheckIn,
+    row: progress.RatingRow,
+    *,
+    conflict: services.RowConflict | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
         "transitions/checkin_draft.html#status",
-        {"checkin": checkin, "row": row},
+        {"checkin": checkin, "row": row, "conflict": conflict},
         status=status,
     )
 
@@ -203,6 +223,6 @@ def _rate_refused(request: HttpRequest, message: str, *, status: int = 422) -> H
     return render(
         request,
         "transitions/_refused.html",
-        {"message": message, "slug": request.resolver_match.kwargs.get("slug", "")},
+        {"message": message, "element_id": f"status-{request.resolver_match.kwargs['slug']}"},
         status=status,
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     last = CheckIn.objects.of(user).submitted().order_by("-submitted_at").first()
     draft = CheckIn.objects.of(user).drafts().filter(framework=framework).first()
-    due_on = _due_on(last.submitted_at.date() if last else None, user.checkin_interval_days)
+    due_at = progress.checkin_due_at(user, last.submitted_at if last else None)
     since = today - timedelta(days=EVIDENCE_GAP_DAYS)
     return render(
         request,
@@ -77,8 +77,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
             "last_checkin": last,
             "draft": draft,
-            "due_on": due_on,
-            "is_due": due_on is None or due_on <= today,
+            "due_on": timezone.localtime(due_at).date(),
+            "is_due": due_at <= timezone.now(),
             "latest_review": Review.objects.completed()
             .filter(person=user)
             .select_related("manager")
@@ -95,8 +95,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "nav": "dashboard",
         },
     )
-
-
-def _due_on(last: date | None, interval_days: int) -> date | None:
-    """When the next check-in is due; None when there has never been one (due now)."""
-    return last + timedelta(days=interval_days) if last else None

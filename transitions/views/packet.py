@@ -25,8 +25,17 @@ def packet_response(
     request: HttpRequest, person: User, *, include_private: bool, for_manager: bool
 ) -> HttpResponse:
     now = timezone.now()
+    hidden = (
+        progress.hidden_self_ratings(request.user, [person]).get(person.pk, set())
+        if for_manager
+        else set()
+    )
     data = progress.packet(
-        person, access.framework_for(person), include_private=include_private, now=now
+        person,
+        access.framework_for(person),
+        include_private=include_private,
+        now=now,
+        hidden_self=hidden,
     )
     context = {
         "packet": data,

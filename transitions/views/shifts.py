@@ -55,7 +55,7 @@ def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rated_wording": rated_wording,
             "evidence": evidence,
             "review_ratings": comments,
-            "quarters": progress.shift_timeline(
+            "timeline": progress.shift_timeline(
                 request.user,
                 shift,
                 evidence=Evidence.objects.by(request.user),

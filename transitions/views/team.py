@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from leadership.models import User
 from transitions import access, progress, services
 from transitions.forms import RatingForm, ReviewTextForm
 from transitions.models import Evidence, Review, Shift
@@ -37,6 +38,8 @@ def review(request: HttpRequest, username: str) -> HttpResponse:
         .first()
     )
     if draft is None:
+        if request.method == "POST" and request.htmx:
+            return _text_status(request, None, gone=True, status=409)
         if request.method == "POST":
             return _history_page(request, report, status=409, refused=True)
         return _history_page(request, report)
@@ -49,33 +52,53 @@ def review(request: HttpRequest, username: str) -> HttpResponse:
         # Autosave of the summary and agreed focus.
         if not text.is_valid():
             return _text_status(request, draft, errors=text.errors, status=422)
-        services.review_write(review=draft, **text.cleaned_data)
-        return _text_status(request, draft, saved=True)
+        try:
+            saved = services.review_write(
+                review=draft,
+                summary=text.cleaned_data["summary"],
+                agreed_focus=text.cleaned_data["agreed_focus"],
+                seen_version=text.cleaned_data["text_version"],
+            )
+        except services.DraftConflict as conflict:
+            draft.refresh_from_db()
+            return _text_status(request, draft, conflict=conflict.text, status=409)
+        except (services.ReviewClosed, services.DraftGone):
+            return _text_status(request, None, gone=True, status=409)
+        return _text_status(request, saved, saved=True)
 
     rows = progress.review_rows(draft)
     forms = {row.shift.pk: RatingForm(request.POST, shift=row.shift) for row in rows}
     if not text.is_valid() or not all(form.is_valid() for form in forms.values()):
         return _draft_page(request, draft, forms=forms, text=text, status=422)
     try:
-        for row in rows:
-            form = forms[row.shift.pk]
-            services.review_rate(
-                review=draft,
-                shift=row.shift,
-                revision=form.cleaned_data["revision"],
-                changes={"level": form.cleaned_data["level"], "comment": form.cleaned_data["note"]},
-            )
-        services.review_write(review=draft, **text.cleaned_data)
-        if request.POST.get("action") == "complete":
-            completed = services.review_complete(review=draft)
-            messages.success(request, f"Review of {report.display_name} completed.")
-            return redirect("team_review_detail", username=report.username, pk=completed.pk)
-    except services.ReviewIncomplete as incomplete:
+        outcome = services.review_save(
+            review=draft,
+            rows=[services.RowInput(**form.row_values()) for form in forms.values()],
+            summary=text.cleaned_data["summary"],
+            agreed_focus=text.cleaned_data["agreed_focus"],
+            text_version=text.cleaned_data["text_version"],
+            complete=request.POST.get("action") == "complete",
+        )
+    except services.DraftConflict as conflict:
+        draft.refresh_from_db()
+        return _draft_page(request, draft, conflict=conflict, sent_text=text, status=409)
+    except services.ReviewClosed:
+        return _already_completed(request, report)
+    except services.DraftGone:
+        messages.warning(
+            request,
+            "This review draft was discarded (in another tab or window), so nothing was saved.",
+        )
+        return redirect("team_review", username=report.username)
+    if outcome.closed:
+        messages.success(request, f"Review of {report.display_name} completed.")
+        return redirect("team_review_detail", username=report.username, pk=draft.pk)
+    if outcome.missing or outcome.needs_summary:
         return _draft_page(
             request,
             draft,
-            missing=incomplete.missing,
-            needs_summary=incomplete.needs_summary,
+            missing=outcome.missing,
+            needs_summary=outcome.needs_summary,
             status=422,
         )
     messages.success(request, "Review saved.")
@@ -88,7 +111,11 @@ def review_new(request: HttpRequest, username: str) -> HttpResponse:
     framework = access.framework_for(report)
     _, created = services.review_start(person=report, manager=request.user, framework=framework)
     if created:
-        messages.success(request, "Review started. Rate each shift before you see her own rating.")
+        messages.success(
+            request,
+            f"Review started. Rate each shift first: {report.display_name}'s own rating, "
+            "the gap and the evidence shared with you appear once you have.",
+        )
     return redirect("team_review", username=report.username)
 
 
@@ -97,8 +124,9 @@ def review_rate(request: HttpRequest, username: str, slug: str) -> HttpResponse:
     """Autosave the manager's level and comment for one shift; answers with the revealed row."""
     report = access.report_for(request.user, username)
     draft = Review.objects.drafts().filter(person=report, manager=request.user).first()
+    gone = "This review was completed or discarded, so it can no longer change."
     if draft is None:
-        return _refused(request, "This review was completed and can no longer change.", 409)
+        return _refused(request, gone, 409)
     shift = (
         Shift.objects.of_framework(draft.framework)
         .active()
@@ -108,25 +136,25 @@ def review_rate(request: HttpRequest, username: str, slug: str) -> HttpResponse:
     )
     if shift is None:
         return _refused(request, "This shift is not part of the review.", 422)
+    draft.person = report
     form = RatingForm(request.POST, shift=shift)
+    conflict = None
     if form.is_valid():
         try:
-            services.review_rate(
-                review=draft,
-                shift=shift,
-                revision=form.cleaned_data["revision"],
-                changes={"level": form.cleaned_data["level"], "comment": form.cleaned_data["note"]},
-            )
-        except services.ReviewClosed:
-            return _refused(request, "This review was completed and can no longer change.", 409)
+            services.review_rate(review=draft, **form.save_values("comment"))
+        except services.DraftConflict as found:
+            [conflict] = found.rows
+        except (services.ReviewClosed, services.DraftGone):
+            return _refused(request, gone, 409)
     [row] = progress.review_rows(draft, only=shift)
     row.errors = [error for errors in form.errors.values() for error in errors]
-    row.saved = not row.errors
+    row.saved = not row.errors and conflict is None
+    status = 422 if row.errors else 409 if conflict else 200
     return render(
         request,
         "transitions/_review_reveal.html",
-        {"review": draft, "report": report, "row": row},
-        status=422 if row.errors else 200,
+        {"review": draft, "report": report, "row": row, "conflict": conflict},
+        status=status,
     )
 
 
@@ -134,17 +162,38 @@ def review_rate(request: HttpRequest, username: str, slug: str) -> HttpResponse:
 def review_discard(request: HttpRequest, username: str) -> HttpResponse:
     report = access.report_for(request.user, username)
     draft = Review.objects.drafts().filter(person=report, manager=request.user).first()
+    nothing = "There is no review in progress: it was already discarded or completed."
     if draft is None:
+        if request.method == "POST":
+            messages.info(request, nothing)
+            return redirect("team_review", username=report.username)
         raise Http404("No review in progress.")
     if request.method == "POST":
-        services.review_discard(review=draft)
-        messages.success(request, "Review draft discarded.")
+        try:
+            services.review_discard(review=draft)
+        except (services.ReviewClosed, services.DraftGone):
+            messages.info(request, nothing)
+        else:
+            messages.success(request, "Review draft discarded.")
         return redirect("team_review", username=report.username)
     return render(
         request,
         "transitions/review_discard.html",
         {"review": draft, "report": report, "nav": "team"},
     )
+
+
+def _already_completed(request: HttpRequest, report: User) -> HttpResponse:
+    """The loser of a race to complete (or save) a review: show the completed one."""
+    messages.info(
+        request,
+        "This review was already completed (in another tab or by a second click): "
+        "here it is. Nothing more was saved.",
+    )
+    done = progress.last_completed_review(report, by=request.user)
+    if done is None:
+        return redirect("team_review", username=report.username)
+    return redirect("team_review_detail", username=report.username, pk=done.pk)
 
 
 @require_GET
@@ -162,14 +211,19 @@ def report_shift(request: HttpRequest, username: str, slug: str) -> HttpResponse
     report = access.report_for(request.user, username)
     shift = access.shift_for(report, slug)
     visible = access.visible_evidence(request.user, report)
+    hidden = progress.hidden_self_ratings(request.user, [report]).get(report.pk, set())
     return render(
         request,
         "transitions/report_shift.html",
         {
             "report": report,
             "shift": shift,
-            "quarters": progress.shift_timeline(
-                report, shift, evidence=visible, today=timezone.localdate()
+            "timeline": progress.shift_timeline(
+                report,
+                shift,
+                evidence=visible,
+                today=timezone.localdate(),
+                hide_self=shift.pk in hidden,
             ),
             "evidence": list(visible.filter(shift_links__shift=shift).newest_first().with_shifts()),
             "nav": "team",
@@ -225,9 +279,12 @@ def _draft_page(
     text: ReviewTextForm | None = None,
     missing: list[Shift] | None = None,
     needs_summary: bool = False,
+    conflict: services.DraftConflict | None = None,
+    sent_text: ReviewTextForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    rows = progress.review_rows(draft)
+    last = progress.last_completed_review(draft.person)
+    rows = progress.review_rows(draft, last=last)
     if forms:
         for row in rows:
             form = forms[row.shift.pk]
@@ -235,7 +292,11 @@ def _draft_page(
             if row.errors:
                 row.comment = form.data.get(f"{row.shift.slug}-note", row.comment)
     text = text or ReviewTextForm(
-        initial={"summary": draft.summary, "agreed_focus": draft.agreed_focus}
+        initial={
+            "summary": draft.summary,
+            "agreed_focus": draft.agreed_focus,
+            "text_version": draft.text_version,
+        }
     )
     missing_ids = {shift.pk for shift in missing or []}
     rated = [row for row in rows if row.revealed]
@@ -253,7 +314,11 @@ def _draft_page(
             "missing": [row for row in rows if row.shift.pk in missing_ids],
             "missing_ids": missing_ids,
             "needs_summary": needs_summary,
+            "conflict_rows": conflict.rows if conflict else [],
+            "conflict_text": conflict.text if conflict else None,
+            "sent_text": sent_text.cleaned_data if sent_text and conflict else None,
             "shared_total": Evidence.objects.by(draft.person).shared().count(),
+            "last_review": last,
             "nav": "team",
         },
         status=status,
@@ -262,24 +327,33 @@ def _draft_page(
 
 def _text_status(
     request: HttpRequest,
-    draft: Review,
+    draft: Review | None,
     *,
     saved: bool = False,
     errors: object = None,
+    conflict: dict[str, str] | None = None,
+    gone: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
         "transitions/review_draft.html#text-status",
-        {"review": draft, "text_saved": saved, "text_errors": errors},
+        {
+            "review": draft,
+            "text_saved": saved,
+            "text_errors": errors,
+            "text_conflict": conflict,
+            "text_gone": gone,
+        },
         status=status,
     )
 
 
 def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    slug = request.resolver_match.kwargs.get("slug", "")
     return render(
         request,
         "transitions/_refused.html",
-        {"message": message, "slug": request.resolver_match.kwargs.get("slug", "")},
+        {"message": message, "element_id": f"reveal-{slug}" if slug else ""},
         status=status,
     )

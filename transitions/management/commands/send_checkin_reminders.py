@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leadership.models import User
+from transitions import progress
 from transitions.models import CheckIn
 
 
@@ -43,9 +43,7 @@ class Command(BaseCommand):
         sent = 0
         link = base_url.rstrip("/") + reverse("checkin_new")
         for person in people:
-            due_at = (person.last_checkin or person.date_joined) + timedelta(
-                days=person.checkin_interval_days
-            )
+            due_at = progress.checkin_due_at(person, person.last_checkin)
             already_reminded = person.checkin_reminded_at and person.checkin_reminded_at >= due_at
             if due_at > now or already_reminded:
                 continue
