@@ -34,3 +34,18 @@ def _address(request: Any) -> str:
     if request is None:
         return "unknown address"
     return request.META.get("REMOTE_ADDR", "unknown address")
+
+
+# The longest username a login-throttling record can hold (django-axes' column).
+AXES_USERNAME_MAX = 255
+
+
+def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username django-axes keys a login attempt on, cut to what its records hold: no
+    account has a longer name (the longest is 150 characters), so cutting loses nothing,
+    and an absurdly long name is a failed login, not a server error."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "POST", {}).get("username")
+    return username[:AXES_USERNAME_MAX] if isinstance(username, str) else username

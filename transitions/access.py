@@ -6,6 +6,8 @@ object or raising Http404: an object someone may not know about does not exist f
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -23,6 +25,8 @@ from transitions.models import (
     Shift,
 )
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
 
 def framework_for(user: User) -> Framework:
     """The framework the user follows; 404 when there is none to follow."""
@@ -33,7 +37,10 @@ def framework_for(user: User) -> Framework:
 
 
 def shift_for(user: User, slug: str) -> Shift:
-    """A shift of the user's framework (retired ones included: they are in her history)."""
+    """A shift of the user's framework (retired ones included: they are in her history).
+    A slug no shift could have (from a query string, say) is not looked up at all."""
+    if not _SLUG.fullmatch(slug):
+        raise Http404("No such shift in your framework.")
     shift = (
         Shift.objects.of_framework(framework_for(user))
         .select_related("area")

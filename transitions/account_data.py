@@ -13,7 +13,8 @@ from typing import Any
 from django.utils import timezone
 
 from leadership.models import User
-from transitions.models import CheckIn, Evidence, Focus, Rating, Review
+from transitions import content
+from transitions.models import CheckIn, Evidence, Focus, Rating, Review, ReviewRating
 
 FORMAT_VERSION = 1
 
@@ -23,7 +24,7 @@ def export(user: User) -> dict[str, Any]:
     checkins = (
         CheckIn.objects.of(user)
         .select_related("framework")
-        .prefetch_related("ratings__shift", "ratings__revision")
+        .prefetch_related("ratings__shift__area", "ratings__revision")
         .order_by("created_at", "pk")
     )
     evidence = Evidence.objects.by(user).prefetch_related("shifts").order_by("happened_on", "pk")
@@ -32,7 +33,7 @@ def export(user: User) -> dict[str, Any]:
         Review.objects.completed()
         .filter(person=user)
         .select_related("manager", "framework")
-        .prefetch_related("ratings__shift")
+        .prefetch_related("ratings__shift__area", "ratings__revision")
         .order_by("completed_at")
     )
     return {
@@ -56,6 +57,7 @@ def export(user: User) -> dict[str, Any]:
                     {
                         "shift": rating.shift.slug,
                         "revision": rating.revision.number,
+                        **_wording(rating, checkin.submitted_at),
                         "level": rating.level,
                         "note": rating.note,
                     }
@@ -93,7 +95,13 @@ def export(user: User) -> dict[str, Any]:
                 "summary": review.summary,
                 "agreed_focus": review.agreed_focus,
                 "ratings": [
-                    {"shift": r.shift.slug, "level": r.level, "comment": r.comment}
+                    {
+                        "shift": r.shift.slug,
+                        "revision": r.revision.number,
+                        **_wording(r, review.completed_at),
+                        "level": r.level,
+                        "comment": r.comment,
+                    }
                     for r in sorted(review.ratings.all(), key=_shift_order)
                 ],
             }
@@ -180,6 +188,20 @@ def export_csv(data: dict[str, Any]) -> str:
                 ]
             )
     return out.getvalue()
+
+
+def _wording(rating: Rating | ReviewRating, when: datetime | None) -> dict[str, Any]:
+    """The wording and area title a rating was made against, and whether the shift's
+    meaning changed since."""
+    history = content.wording_history(rating.shift.area.framework_id)
+    return {
+        "area": history.area_title_at(rating.shift.area_id, when, rating.shift.area.title),
+        "from": rating.revision.from_text,
+        "to": rating.revision.to_text,
+        "meaning_changed_since": history.meaning_changed_since(
+            rating.shift_id, rating.revision.number
+        ),
+    }
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -421,18 +421,18 @@ def _row_action(saved: Rating | ReviewRating | None, row: RowInput, text_field: 
     """ "write", "keep" (nothing to change) or "conflict", for one row of a draft.
 
     A row saved since the form was loaded is never overwritten with other values: the
-    sender gets both to choose from. A stale row the sender left blank was not touched."""
+    sender gets both to choose from. A row sent blank by a form that did not show its saved
+    answer (a stale one, or one that does not say what it showed) was not touched there."""
     saved_values = (saved.level, getattr(saved, text_field)) if saved else (None, "")
+    saved_version = saved.version if saved else 0
+    current = row.seen_version in (None, saved_version)
     if saved_values == (row.level, row.text):
         # Nothing new, unless the same answer is now given against newer wording.
-        unchanged = saved is None or saved.revision_id == row.revision.pk
-        return "keep" if unchanged or row.seen_version not in (None, saved.version) else "write"
-    saved_version = saved.version if saved else 0
-    if row.seen_version is None or row.seen_version == saved_version:
-        return "write"
-    if (row.level, row.text) == (None, ""):
+        reworded = saved is not None and saved.revision_id != row.revision.pk
+        return "write" if reworded and current else "keep"
+    if (row.level, row.text) == (None, "") and row.seen_version != saved_version:
         return "keep"
-    return "conflict"
+    return "write" if current else "conflict"
 
 
 def _conflict(saved: Rating | ReviewRating | None, row: RowInput, text_field: str) -> RowConflict:

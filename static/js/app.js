@@ -117,6 +117,105 @@
   });
 })();
 
+// Nothing typed is lost: an autosave area ([data-autosave]) edited since its last successful
+// save is sent once more, with `keepalive`, when the page is hidden or closed (a reload, a
+// closed tab, a switch to another app on a phone) — before htmx's delayed save had its turn.
+// If an area's last save failed, leaving the page asks for confirmation first.
+(function () {
+  "use strict";
+
+  var state = new Map(); // area -> {edits, sent, failed}
+
+  function areaOf(node) {
+    return node && node.closest ? node.closest("[data-autosave]") : null;
+  }
+
+  function entry(area) {
+    if (!state.has(area)) state.set(area, { edits: 0, sent: 0, failed: false });
+    return state.get(area);
+  }
+
+  function edited(event) {
+    var area = areaOf(event.target);
+    if (area) entry(area).edits += 1;
+  }
+  document.addEventListener("input", edited);
+  document.addEventListener("change", edited);
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var area = areaOf(event.detail.elt);
+    if (area && state.has(area)) state.get(area).sent = state.get(area).edits;
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var area = areaOf(event.detail.elt);
+    if (!area || !state.has(area)) return;
+    var item = state.get(area);
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    item.failed = !(event.detail.successful || status === 409 || status === 422);
+    if (!item.failed && item.edits === item.sent) state.delete(area);
+  });
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  // The area's fields as htmx would send them, without the version it was loaded at: this is
+  // the page's latest text, saved over whatever its own in-flight save may have left.
+  function payload(area) {
+    var names = (area.getAttribute("hx-params") || "").split(",");
+    var data = new URLSearchParams();
+    names.forEach(function (raw) {
+      var name = raw.trim();
+      if (!name || /(^|-)(version|text_version)$/.test(name)) return;
+      Array.prototype.forEach.call(area.querySelectorAll("[name='" + name + "']"), function (field) {
+        if ((field.type === "radio" || field.type === "checkbox") && !field.checked) return;
+        data.append(name, field.value);
+      });
+    });
+    return data;
+  }
+
+  function flush() {
+    state.forEach(function (item, area) {
+      if (item.edits === 0 || !area.isConnected) return;
+      var url = area.getAttribute("hx-post");
+      if (!url) return;
+      try {
+        fetch(url, {
+          method: "POST",
+          body: payload(area),
+          keepalive: true,
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" }
+        });
+        item.edits = 0;
+      } catch (error) {
+        item.failed = true;
+      }
+    });
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flush();
+  });
+  window.addEventListener("pagehide", flush);
+  window.addEventListener("beforeunload", function (event) {
+    var failed = false;
+    state.forEach(function (item) { failed = failed || item.failed; });
+    if (failed) {
+      event.preventDefault();
+      event.returnValue = "";
+      return;
+    }
+    flush();
+  });
+})();
+
 // Print buttons (no inline script: the page's CSP allows none).
 document.addEventListener("click", function (event) {
   if (event.target.closest && event.target.closest("[data-print]")) {

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from leadership.models import User
 from tests.factories import UserFactory
 from transitions import services
-from transitions.models import CheckIn, Evidence, Framework, Rating, Shift
+from transitions.models import CheckIn, Evidence, Framework, Rating, Review, Shift
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -105,3 +106,86 @@ def test_two_tabs_starting_a_check_in_share_one_draft() -> None:
     results = _race(lambda i: services.checkin_start(person=person, framework=framework), threads=4)
     assert CheckIn.objects.filter(person=person, status="draft").count() == 1
     assert len({checkin.pk for checkin, _ in results}) == 1
+
+
+# Races through the real views: the loser answers a message, never a 500.
+
+
+def _clients(user: User, count: int) -> list[Client]:
+    """Several browsers (or tabs) of one signed-in person."""
+    first = Client()
+    first.force_login(user)
+    clients = [first]
+    for _ in range(count - 1):
+        other = Client()
+        other.cookies = first.cookies
+        clients.append(other)
+    return clients
+
+
+def _ready_review(manager: User, pm: User, framework: Framework, shifts: list[Shift]) -> Review:
+    review, _ = services.review_start(person=pm, manager=manager, framework=framework)
+    for shift in shifts:
+        services.review_rate(
+            review=review, shift=shift, revision=shift.revisions.latest(), changes={"level": 3}
+        )
+    services.review_write(review=review, summary="Ready.", agreed_focus="")
+    return review
+
+
+def test_two_parallel_complete_review_posts_complete_it_once() -> None:
+    manager = UserFactory()
+    pm, framework, shifts = _person()
+    User.objects.filter(pk=pm.pk).update(manager=manager)
+    _ready_review(manager, pm, framework, shifts)
+    clients = _clients(manager, 2)
+    form = {"action": "complete", "summary": "Ready.", "agreed_focus": ""}
+    responses = _race(lambda i: clients[i].post(f"/team/{pm.username}/", form))
+    assert sorted(r.status_code for r in responses) == [302, 302]
+    assert Review.objects.completed().filter(person=pm).count() == 1
+    assert Review.objects.drafts().filter(person=pm).count() == 0
+    pages = [clients[i].get(r.url).content.decode() for i, r in enumerate(responses)]
+    assert any("already completed" in page for page in pages)
+
+
+def test_a_double_clicked_discard_of_a_check_in_discards_it_once() -> None:
+    person, framework, _ = _person()
+    checkin, _ = services.checkin_start(person=person, framework=framework)
+    clients = _clients(person, 2)
+    responses = _race(lambda i: clients[i].post(f"/check-ins/{checkin.pk}/discard/"))
+    # Both requests found the draft; the one that lost the race is told it was discarded.
+    assert sorted(r.status_code for r in responses) in ([302, 302], [302, 404])
+    assert not CheckIn.objects.filter(pk=checkin.pk).exists()
+
+
+def test_a_double_clicked_discard_of_a_review_discards_it_once() -> None:
+    manager = UserFactory()
+    pm, framework, _ = _person()
+    User.objects.filter(pk=pm.pk).update(manager=manager)
+    services.review_start(person=pm, manager=manager, framework=framework)
+    clients = _clients(manager, 2)
+    responses = _race(lambda i: clients[i].post(f"/team/{pm.username}/reviews/discard/"))
+    assert [r.status_code for r in responses] == [302, 302]
+    assert not Review.objects.filter(person=pm).exists()
+
+
+def test_an_autosave_racing_a_discard_is_refused_cleanly() -> None:
+    person, framework, shifts = _person()
+    slug = shifts[0].slug
+    for _ in range(3):
+        checkin, _ = services.checkin_start(person=person, framework=framework)
+        clients = _clients(person, 2)
+
+        def act(i: int, pk: int = checkin.pk, clients: list[Client] = clients) -> Any:
+            if i == 0:
+                return clients[0].post(f"/check-ins/{pk}/discard/")
+            return clients[1].post(
+                f"/check-ins/{pk}/shifts/{slug}/",
+                {f"{slug}-level": 3, f"{slug}-note": "typed"},
+                headers={"HX-Request": "true"},
+            )
+
+        discard, autosave = sorted(_race(act), key=lambda r: r.status_code == 302, reverse=True)
+        assert discard.status_code == 302
+        assert autosave.status_code in (200, 404, 409)
+        assert not CheckIn.objects.filter(pk=checkin.pk).exists()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pytest_django.asserts import assertContains, assertNotContains
 from django.test import Client
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from leadership.models import User
 from tests.factories import EvidenceFactory, UserFactory, submitted_checkin
