@@ -1,6 +1,6 @@
 """A person's own data as a portable document: what the export writes and the import reads.
 
-Pure conversion between model rows and plain dictionaries; the writes live in services.
+Pure conversion from model rows to plain dictionaries and CSV; `account_import` reads them back.
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ def export(user: User) -> dict[str, Any]:
             {
                 "framework": review.framework.slug,
                 "manager": review.manager.username if review.manager_id else None,
+                "manager_name": review.manager_display_name,
                 "completed_at": review.completed_at.isoformat(),
                 "summary": review.summary,
                 "agreed_focus": review.agreed_focus,
