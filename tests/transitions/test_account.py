@@ -181,6 +181,11 @@ def test_an_export_imports_into_a_fresh_installation(rich: User, tmp_path: Path,
     after = account_data.export(restored)
     for data in (before, after):
         data.pop("exported_at")
+    # Nobody here is linked to her: no manager, and her review keeps its manager's name as text.
+    assert (before["user"].pop("manager"), after["user"].pop("manager")) == ("marco", None)
+    assert [review.pop("manager") for review in before["reviews_received"]] == ["marco"]
+    assert [review.pop("manager") for review in after["reviews_received"]] == [None]
+    assert [review["manager_name"] for review in after["reviews_received"]] == ["Marco"]
     assert after == before
 
 
