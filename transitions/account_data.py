@@ -1,17 +1,19 @@
 """A person's own data as a portable document: what the export writes and the import reads.
 
-Pure conversion between model rows and plain dictionaries; the writes live in services.
+Pure conversion from model rows to plain dictionaries and CSV; `account_import` reads them back.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 
+from leadership.csv_safety import safe_cell
 from leadership.models import User
 from transitions import content
 from transitions.models import CheckIn, Evidence, Focus, Rating, Review, ReviewRating
@@ -91,6 +93,7 @@ def export(user: User) -> dict[str, Any]:
             {
                 "framework": review.framework.slug,
                 "manager": review.manager.username if review.manager_id else None,
+                "manager_name": review.manager_display_name,
                 "completed_at": review.completed_at.isoformat(),
                 "summary": review.summary,
                 "agreed_focus": review.agreed_focus,
@@ -120,74 +123,83 @@ CSV_HEADER = [
     "text",
     "link",
     "visibility",
+    "area_as_rated",
+    "wording_as_rated",
 ]
 
 
 def export_csv(data: dict[str, Any]) -> str:
-    """The export as one table: a row per rating, evidence-shift link, focus and review rating."""
+    """The export as one table: a row per rating, evidence-shift link, focus and review rating.
+
+    Every cell is written through `safe_cell`, so a manager's comment or a note starting with
+    "=" opens as text in a spreadsheet, not as a formula.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
+    writer.writerows([safe_cell(cell) for cell in row] for row in _csv_rows(data))
+    return out.getvalue()
+
+
+def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     for checkin in data["checkins"]:
         when = checkin["submitted_at"] or checkin["created_at"]
         for rating in checkin["ratings"]:
-            writer.writerow(
-                [
-                    "check-in rating",
-                    when,
-                    checkin["status"],
-                    rating["shift"],
-                    rating["level"],
-                    rating["note"],
-                    "",
-                    "",
-                    "",
-                ]
-            )
+            yield [
+                "check-in rating",
+                when,
+                checkin["status"],
+                rating["shift"],
+                rating["level"],
+                rating["note"],
+                "",
+                "",
+                "",
+                *_as_rated(rating),
+            ]
     for item in data["evidence"]:
-        writer.writerow(
-            [
-                "evidence",
-                item["happened_on"],
-                "",
-                ";".join(item["shifts"]),
-                "",
-                item["title"],
-                item["body"],
-                item["link"],
-                item["visibility"],
-            ]
-        )
+        yield [
+            "evidence",
+            item["happened_on"],
+            "",
+            ";".join(item["shifts"]),
+            "",
+            item["title"],
+            item["body"],
+            item["link"],
+            item["visibility"],
+        ]
     for item in data["focus"]:
-        writer.writerow(
-            [
-                "focus",
-                item["set_at"],
-                "cleared" if item["cleared_at"] else "active",
-                item["shift"],
-                "",
-                item["next_step"],
-                "",
-                "",
-                "",
-            ]
-        )
+        yield [
+            "focus",
+            item["set_at"],
+            "cleared" if item["cleared_at"] else "active",
+            item["shift"],
+            "",
+            item["next_step"],
+            "",
+            "",
+            "",
+        ]
     for review in data["reviews_received"]:
         for rating in review["ratings"]:
-            writer.writerow(
-                [
-                    "manager review rating",
-                    review["completed_at"],
-                    "completed",
-                    rating["shift"],
-                    rating["level"],
-                    rating["comment"],
-                    "",
-                    "",
-                    "",
-                ]
-            )
-    return out.getvalue()
+            yield [
+                "manager review rating",
+                review["completed_at"],
+                "completed",
+                rating["shift"],
+                rating["level"],
+                rating["comment"],
+                "",
+                "",
+                "",
+                *_as_rated(rating),
+            ]
+
+
+def _as_rated(rating: dict[str, Any]) -> list[str]:
+    changed = " (the meaning has changed since)" if rating["meaning_changed_since"] else ""
+    return [rating["area"], f"From {rating['from']} → To {rating['to']}{changed}"]
 
 
 def _wording(rating: Rating | ReviewRating, when: datetime | None) -> dict[str, Any]:

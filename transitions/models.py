@@ -500,6 +500,13 @@ class Review(models.Model):
         on_delete=models.SET_NULL,
         related_name="reviews_written",
     )
+    manager_name = models.CharField(
+        "manager's name",
+        max_length=300,
+        blank=True,
+        help_text="Only for a review imported from another installation: its manager's name, "
+        "as text, since nobody here wrote it.",
+    )
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="reviews")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField("overall summary", max_length=TEXT_MAX, blank=True)
@@ -544,6 +551,11 @@ class Review(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def manager_display_name(self) -> str:
+        """Who wrote the review: the manager here, or the name an imported review kept."""
+        return self.manager.display_name if self.manager_id else self.manager_name
 
 
 class ReviewRating(models.Model):

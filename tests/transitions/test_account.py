@@ -84,6 +84,46 @@ def test_the_csv_export_is_one_table(client: Client, rich: User) -> None:
     assert any(row["title_or_note"] == "Private, with ünïcode ✓" for row in rows)
 
 
+FORMULAS = ['=HYPERLINK("http://x.test")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+
+
+def test_the_csv_export_neutralises_formulas_in_every_text_column(
+    client: Client, pm: User, manager: User, shifts: list[Shift]
+) -> None:
+    # Each column a person (or her manager) writes in, starting with a formula character.
+    checkin = submitted_checkin(pm, {shifts[0]: 3, shifts[1]: 4})
+    checkin.ratings.filter(shift=shifts[0]).update(note=FORMULAS[0])
+    checkin.ratings.filter(shift=shifts[1]).update(note="Plain note - with = signs")
+    EvidenceFactory(author=pm, shifts=[shifts[0]], title=FORMULAS[1], body=FORMULAS[2])
+    services.focus_set(person=pm, shift=shifts[1], next_step=FORMULAS[3])
+    review, _ = services.review_start(
+        person=pm, manager=manager, framework=shifts[0].area.framework
+    )
+    for shift in shifts:
+        services.review_rate(
+            review=review,
+            shift=shift,
+            revision=shift.revisions.latest(),
+            changes={"level": 3, "comment": FORMULAS[4] if shift == shifts[0] else FORMULAS[5]},
+        )
+    services.review_write(review=review, summary="Fine.", agreed_focus="")
+    services.review_complete(review=review)
+
+    client.force_login(pm)
+    rows = list(csv.DictReader(io.StringIO(client.get("/account/export.csv").content.decode())))
+    cells = {(row["record"], column): row[column] for row in rows for column in row}
+    notes = {row["title_or_note"] for row in rows if row["record"] == "check-in rating"}
+    assert notes == {"'" + FORMULAS[0], "Plain note - with = signs"}
+    assert cells["evidence", "title_or_note"] == "'" + FORMULAS[1]
+    assert cells["evidence", "text"] == "'" + FORMULAS[2]
+    assert cells["focus", "title_or_note"] == "'" + FORMULAS[3]
+    comments = {row["title_or_note"] for row in rows if row["record"] == "manager review rating"}
+    assert comments == {"'" + FORMULAS[4], "'" + FORMULAS[5]}
+    # Ordinary cells are untouched: levels, dates, slugs, links.
+    assert {row["level"] for row in rows if row["record"] == "check-in rating"} == {"3", "4"}
+    assert all(not value.startswith("'") for value in (row["date"] for row in rows))
+
+
 def test_only_json_and_csv_exist(client: Client, pm: User) -> None:
     client.force_login(pm)
     assert client.get("/account/export.xml").status_code == 404
@@ -141,6 +181,11 @@ def test_an_export_imports_into_a_fresh_installation(rich: User, tmp_path: Path,
     after = account_data.export(restored)
     for data in (before, after):
         data.pop("exported_at")
+    # Nobody here is linked to her: no manager, and her review keeps its manager's name as text.
+    assert (before["user"].pop("manager"), after["user"].pop("manager")) == ("marco", None)
+    assert [review.pop("manager") for review in before["reviews_received"]] == ["marco"]
+    assert [review.pop("manager") for review in after["reviews_received"]] == [None]
+    assert [review["manager_name"] for review in after["reviews_received"]] == ["Marco"]
     assert after == before
 
 

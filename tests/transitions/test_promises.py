@@ -288,6 +288,10 @@ def test_the_export_carries_the_wording_each_rating_was_made_against(
     assert (first["from"], first["to"]) == reworded["old"]
     judged = next(r for r in data["reviews_received"][0]["ratings"] if r["shift"] == shifts[0].slug)
     assert judged["to"] == reworded["old"][1]
+    assert judged["meaning_changed_since"] is True
+    assert first["area"] == reworded["old_title"]
+    table = client.get("/account/export.csv").content.decode()
+    assert f"To {reworded['old'][1]} (the meaning has changed since)" in table
 
 
 # Nothing lost
