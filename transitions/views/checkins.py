@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from transitions import access, progress, services
 from transitions.forms import RatingForm
@@ -120,8 +121,17 @@ def checkin_rate(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             request, "This draft was discarded, so this rating was not saved.", status=409
         )
     [row] = progress.draft_rows(checkin, only=shift)
-    row.saved = conflict is None
-    return _status(request, checkin, row, conflict=conflict, status=409 if conflict else 200)
+    if conflict is not None:
+        # The whole shift comes back showing what is saved, with both answers in words.
+        response = render(
+            request,
+            "transitions/checkin_draft.html#rating-row",
+            {"checkin": checkin, "row": row, "conflict": conflict, "levels": progress.LEVELS},
+            status=409,
+        )
+        return retarget(reswap(response, "outerHTML"), f"#shift-{shift.slug}")
+    row.saved = True
+    return _status(request, checkin, row)
 
 
 @require_http_methods(["GET", "POST"])
@@ -204,17 +214,12 @@ def _submitted_page(
 
 
 def _status(
-    request: HttpRequest,
-    checkin: CheckIn,
-    row: progress.RatingRow,
-    *,
-    conflict: services.RowConflict | None = None,
-    status: int = 200,
+    request: HttpRequest, checkin: CheckIn, row: progress.RatingRow, *, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
         "transitions/checkin_draft.html#status",
-        {"checkin": checkin, "row": row, "conflict": conflict},
+        {"checkin": checkin, "row": row},
         status=status,
     )
 

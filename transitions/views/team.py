@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from leadership.models import User
 from transitions import access, progress, services
@@ -147,14 +148,23 @@ def review_rate(request: HttpRequest, username: str, slug: str) -> HttpResponse:
         except (services.ReviewClosed, services.DraftGone):
             return _refused(request, gone, 409)
     [row] = progress.review_rows(draft, only=shift)
+    context = {"review": draft, "report": report, "row": row, "conflict": conflict}
+    if conflict is not None:
+        # The whole shift comes back showing what is saved, with both answers in words.
+        response = render(
+            request,
+            "transitions/_review_row.html",
+            {**context, "levels": progress.LEVELS},
+            status=409,
+        )
+        return retarget(reswap(response, "outerHTML"), f"#shift-{shift.slug}")
     row.errors = [error for errors in form.errors.values() for error in errors]
-    row.saved = not row.errors and conflict is None
-    status = 422 if row.errors else 409 if conflict else 200
+    row.saved = not row.errors
     return render(
         request,
         "transitions/_review_reveal.html",
-        {"review": draft, "report": report, "row": row, "conflict": conflict},
-        status=status,
+        context,
+        status=422 if row.errors else 200,
     )
 
 
