@@ -708,8 +708,8 @@ def packet(person: User, framework: Framework, *, include_private: bool, now: da
         .first()
     )
     judged = {r.shift_id: r for r in review.ratings.all()} if review else {}
-    history: dict[int, list[int]] = defaultdict(list)
-    for shift_id, level in (
+    history: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for shift_id, when, level in (
         Rating.objects.filter(
             checkin__person=person,
             checkin__status=CheckIn.Status.SUBMITTED,
@@ -718,9 +718,9 @@ def packet(person: User, framework: Framework, *, include_private: bool, now: da
             level__isnull=False,
         )
         .order_by("checkin__submitted_at")
-        .values_list("shift_id", "level")
+        .values_list("shift_id", "checkin__submitted_at", "level")
     ):
-        history[shift_id].append(level)
+        history[shift_id].append((when, level))
     evidence = Evidence.objects.by(person)
     if not include_private:
         evidence = evidence.shared()
@@ -732,7 +732,8 @@ def packet(person: User, framework: Framework, *, include_private: bool, now: da
             by_shift[shift.pk].append(item)
     groups: dict[int, tuple[Area, list[PacketRow]]] = {}
     for shift in shifts:
-        levels = history.get(shift.pk, [])
+        dated = history.get(shift.pk, [])
+        levels = [level for _, level in dated]
         rating = judged.get(shift.pk)
         row = PacketRow(
             shift=shift,
@@ -742,6 +743,7 @@ def packet(person: User, framework: Framework, *, include_private: bool, now: da
             trend=charts.line_chart(
                 [""] * len(levels),
                 [("", list(enumerate(levels)))],
+                x_dates=[when for when, _ in dated],
                 width=120,
                 height=36,
                 padding=(4, 4, 4, 4),

@@ -180,3 +180,33 @@ def test_the_check_in_nudge_follows_the_personal_cadence(
     pm.checkin_interval_days = 14
     pm.save()
     assert "A check-in is due" in pm_client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(("page", "lines"), [("/", 3), ("/shifts/{slug}/", 1)])
+def test_the_charts_place_check_ins_by_their_dates(
+    pm_client: Client, pm: User, shifts: list[Shift], page: str, lines: int
+) -> None:
+    from tests.factories import submitted_checkin
+
+    # Two check-ins on one day, the third two months later: the first two share the left
+    # edge (x 36) instead of being drawn a third of the chart apart.
+    submitted_checkin(pm, dict.fromkeys(shifts, 2), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 4), days_ago=0)
+    body = pm_client.get(page.format(slug=shifts[0].slug)).content.decode()
+    assert body.count('<circle cx="36.0"') == 2 * lines
+    assert body.count('<circle cx="628.0"') == lines
+    assert '<circle cx="332.0"' not in body
+
+
+def test_the_packet_sparklines_place_check_ins_by_their_dates(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    from tests.factories import submitted_checkin
+
+    submitted_checkin(pm, dict.fromkeys(shifts, 2), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 4), days_ago=0)
+    body = pm_client.get("/packet/").content.decode()
+    # 120 wide with 4 of padding: the left edge is x 4, the right edge x 116.
+    assert body.count('points="4.0,25.0 4.0,18.0 116.0,11.0"') == len(shifts)
