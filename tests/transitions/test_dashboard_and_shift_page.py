@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from leadership.models import User
 from tests.factories import EvidenceFactory
@@ -44,6 +45,18 @@ def test_the_dashboard_lists_recent_evidence_and_shifts_without_it(
     assert shifts[2] in gaps  # another person's evidence does not count
     assert len(gaps) == 11
     assert f"/evidence/new/?shift={shifts[1].slug}" in body
+    assertContains(response, '<h2 id="gaps-title">Shifts without recent evidence</h2>')
+    assertContains(response, "11 of 12 shifts have no evidence from the last 90 days.")
+
+
+def test_the_evidence_gaps_panel_says_so_when_every_shift_has_evidence(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    EvidenceFactory(author=pm, shifts=shifts, happened_on=timezone.localdate())
+    response = pm_client.get("/")
+    assertContains(response, '<h2 id="gaps-title">Shifts without recent evidence</h2>')
+    assertContains(response, "Every shift has evidence from the last 90 days. Well done.")
+    assertNotContains(response, "No evidence in the last")
 
 
 def test_the_dashboard_shows_only_the_five_newest(

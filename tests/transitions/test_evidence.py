@@ -250,6 +250,25 @@ def test_filters_narrow_the_list(
     assert body.lstrip().startswith('<section id="results"')
 
 
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("", "3 entries"),
+        ("visibility=private", "1 entry matches your filters"),
+        ("visibility=shared", "2 entries match your filters"),
+        ("q=nothing-matches-this", "0 entries match your filters"),
+    ],
+)
+def test_the_count_agrees_with_its_number(
+    pm_client: Client, logged: dict[str, Evidence], query: str, count: str
+) -> None:
+    response = pm_client.get(f"/evidence/?{query}")
+    assertContains(response, '<p class="results__count">')
+    shown = re.search(r'<p class="results__count">(.*?)</p>', response.content.decode(), re.S)
+    assert shown is not None
+    assert " ".join(shown.group(1).split()) == count
+
+
 def test_an_empty_filter_result_explains_itself(
     pm_client: Client, logged: dict[str, Evidence]
 ) -> None:
