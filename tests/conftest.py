@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import settings as hypothesis_settings
 
 from leadership.models import User
 from tests.factories import UserFactory
 from transitions.models import Framework, Shift
+
+# Hypothesis in CI (CI=true): the same examples on every run, so that a red build is
+# reproducible and a green one means the same thing each time; a failure prints the blob to
+# replay it with @reproduce_failure. Locally it stays random, to keep finding new cases.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")
+)
 
 
 @pytest.fixture(autouse=True)

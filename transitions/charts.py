@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 # Series are told apart by dash pattern and marker as well as colour.
 STYLES = [
@@ -70,6 +71,7 @@ def line_chart(
     x_labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[tuple[int, float | None]]]],
     *,
+    x_dates: Sequence[date] | None = None,
     y_min: float = 1,
     y_max: float = 5,
     width: int = 640,
@@ -79,38 +81,39 @@ def line_chart(
 ) -> LineChart:
     """Place `series` — (name, [(index into x_labels, value or None)]) — on a chart.
 
-    The x axis spreads the labels evenly; the y axis runs from y_min (bottom) to y_max.
-    `padding` (left, right, top, bottom) leaves room for the axis labels.
+    With `x_dates` (a date or datetime per label, oldest first) the x axis is time: the first
+    date at the left, the last at the right, each point where its date falls in between, so
+    two check-ins on one day share a place. Without, the labels are spread evenly. The y axis
+    runs from y_min (bottom) to y_max. `padding` (left, right, top, bottom) leaves room for
+    the axis labels.
     """
     pad_left, pad_right, pad_top, pad_bottom = padding
     left, right, top, bottom = pad_left, width - pad_right, pad_top, height - pad_bottom
     count = len(x_labels)
-
-    def x_at(index: int) -> float:
-        if count <= 1:
-            return (left + right) / 2
-        return left + (right - left) * index / (count - 1)
+    if x_dates is not None and len(x_dates) != count:
+        raise ValueError("x_dates needs one date per label.")
+    # Where each label sits along the axis, from 0 (left) to 1 (right).
+    if x_dates:
+        seconds = [(when - x_dates[0]).total_seconds() for when in x_dates]
+        share = [s / seconds[-1] if seconds[-1] else 0.5 for s in seconds]
+    else:
+        share = [i / (count - 1) if count > 1 else 0.5 for i in range(count)]
+    x_at = [round(left + (right - left) * part, 1) for part in share]
 
     def y_at(value: float) -> float:
         span = (y_max - y_min) or 1
         clamped = min(max(value, y_min), y_max)
         return bottom - (bottom - top) * (clamped - y_min) / span
 
-    # At most max_x_ticks labels, evenly spread, always the first and the last.
-    shown = min(count, max_x_ticks)
-    if shown > 1:
-        indices = sorted({round(k * (count - 1) / (shown - 1)) for k in range(shown)})
-    else:
-        indices = list(range(count))
-    x_ticks = tuple(Tick(round(x_at(i), 1), x_labels[i]) for i in indices)
+    x_ticks = tuple(
+        Tick(x_at[i], x_labels[i]) for i in _tick_indices(x_at, max_x_ticks, right - left)
+    )
     y_ticks = tuple(Tick(round(y_at(v), 1), f"{v:g}") for v in range(int(y_min), int(y_max) + 1))
     placed = []
     for n, (name, values) in enumerate(series):
         css_class, dash = STYLES[n % len(STYLES)]
         points = tuple(
-            Point(round(x_at(i), 1), round(y_at(v), 1), v, x_labels[i])
-            for i, v in values
-            if v is not None
+            Point(x_at[i], round(y_at(v), 1), v, x_labels[i]) for i, v in values if v is not None
         )
         placed.append(Series(name=name, css_class=css_class, dash=dash, points=points))
     return LineChart(
@@ -124,6 +127,27 @@ def line_chart(
         x_ticks=x_ticks,
         series=tuple(placed),
     )
+
+
+def _tick_indices(positions: Sequence[float], most: int, width: float) -> list[int]:
+    """Which labels the x axis shows: at most `most`, spread along the axis, the last always,
+    and none closer to the one before than width / (most + 1), so that labels do not overlap
+    where check-ins cluster in time."""
+    if not positions:
+        return []
+    start, end = positions[0], positions[-1]
+    shown = min(len(positions), most)
+    targets = [start + (end - start) * k / (shown - 1) for k in range(shown)] if shown > 1 else []
+    nearest = {min(range(len(positions)), key=lambda i: abs(positions[i] - t)) for t in targets}
+    gap = width / (most + 1)
+    kept: list[int] = []
+    for index in sorted(nearest | {len(positions) - 1}):
+        if kept and positions[index] - positions[kept[-1]] < gap:
+            if index != len(positions) - 1:
+                continue
+            kept.pop()  # the last label wins over the one just before it
+        kept.append(index)
+    return kept
 
 
 @dataclass(frozen=True)

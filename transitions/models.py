@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import re
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import models
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections, models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 
@@ -247,7 +253,63 @@ class EvidenceQuerySet(models.QuerySet["Evidence"]):
         )
 
     def search(self, text: str) -> EvidenceQuerySet:
-        return self.filter(Q(title__icontains=text) | Q(body__icontains=text))
+        """Entries where every word of `text` is found, in any order, in the title, the body
+        or the wording (from or to) of a linked shift.
+
+        On PostgreSQL by full-text search: English stems ("promotion" finds "promoted"),
+        stop words ignored, title and body through the GIN index of migration 0009, and
+        ordered by relevance (a title match above a body match), then newest. Elsewhere each
+        word is a case-insensitive substring and the order is left as it was.
+        """
+        words = _search_words(text)
+        if not words:
+            return self
+        if connections[self.db].vendor != "postgresql":
+            matched = self
+            for word in words:
+                in_shifts = EvidenceShift.objects.filter(
+                    Q(shift__from_text__icontains=word) | Q(shift__to_text__icontains=word),
+                    evidence=OuterRef("pk"),
+                )
+                matched = matched.filter(
+                    Q(title__icontains=word) | Q(body__icontains=word) | Q(Exists(in_shifts))
+                )
+            return matched
+        queries = [
+            SearchQuery(word, config=SEARCH_CONFIG, search_type="websearch") for word in words
+        ]
+        matched = self
+        for query in queries:
+            in_text = self.alias(search_vector=EVIDENCE_SEARCH_VECTOR).filter(search_vector=query)
+            in_shifts = (
+                EvidenceShift.objects.filter(evidence=OuterRef("pk"))
+                .alias(search_vector=SHIFT_SEARCH_VECTOR)
+                .filter(search_vector=query)
+            )
+            # A stop word ("the", "to") has no lexeme: it is ignored rather than matching nothing.
+            stop_word = Exact(models.Func(query, function="numnode"), 0)
+            matched = matched.filter(
+                Q(pk__in=in_text.values("pk")) | Q(Exists(in_shifts)) | Q(stop_word)
+            )
+        rank = SearchRank(EVIDENCE_SEARCH_VECTOR, reduce(or_, queries))
+        return matched.annotate(search_rank=rank).order_by(
+            "-search_rank", "-happened_on", "-created_at", "-pk"
+        )
+
+
+def _search_words(text: str) -> list[str]:
+    """The words of a search, without punctuation or operators: "Jonas's 30-60-90 plan!"
+    gives ["Jonas's", "30-60-90", "plan"]."""
+    return re.findall(r"\w+(?:[-'\u2019]\w+)*", text)  # \u2019: a typographic apostrophe
+
+
+# The text search on PostgreSQL. Migration 0009 indexes exactly this expression (keep them
+# the same, or the index is no longer used); the title weighs more than the body in ranking.
+SEARCH_CONFIG = "english"
+EVIDENCE_SEARCH_VECTOR = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+    "body", weight="B", config=SEARCH_CONFIG
+)
+SHIFT_SEARCH_VECTOR = SearchVector("shift__from_text", "shift__to_text", config=SEARCH_CONFIG)
 
 
 class Evidence(models.Model):

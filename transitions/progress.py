@@ -938,8 +938,8 @@ def packet(
         .first()
     )
     judged = {r.shift_id: r for r in review.ratings.select_related("revision")} if review else {}
-    history_levels: dict[int, list[int]] = defaultdict(list)
-    for shift_id, level in (
+    history_levels: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for shift_id, when, level in (
         Rating.objects.filter(
             checkin__person=person,
             checkin__status=CheckIn.Status.SUBMITTED,
@@ -948,9 +948,9 @@ def packet(
             level__isnull=False,
         )
         .order_by("checkin__submitted_at")
-        .values_list("shift_id", "level")
+        .values_list("shift_id", "checkin__submitted_at", "level")
     ):
-        history_levels[shift_id].append(level)
+        history_levels[shift_id].append((when, level))
     evidence = Evidence.objects.by(person)
     if not include_private:
         evidence = evidence.shared()
@@ -963,7 +963,8 @@ def packet(
     groups: dict[int, tuple[Area, list[PacketRow]]] = {}
     for shift in shifts:
         hidden = shift.pk in hidden_self
-        levels = [] if hidden else history_levels.get(shift.pk, [])
+        dated = [] if hidden else history_levels.get(shift.pk, [])
+        levels = [level for _, level in dated]
         standing = None if hidden else latest.get(shift.pk)
         rating = judged.get(shift.pk)
         row = PacketRow(
@@ -974,6 +975,7 @@ def packet(
             trend=charts.line_chart(
                 [""] * len(levels),
                 [("", list(enumerate(levels)))],
+                x_dates=[when for when, _ in dated],
                 width=120,
                 height=36,
                 padding=(4, 4, 4, 4),

@@ -21,6 +21,21 @@
 
   document.addEventListener("htmx:beforeRequest", clearError);
 
+  // Words that are true only with JavaScript (autosave) replace their no-JavaScript twins.
+  function showScriptedText(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-js-only]"), function (node) {
+      node.hidden = false;
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("[data-no-js]"), function (node) {
+      node.hidden = true;
+    });
+  }
+
+  showScriptedText(document);
+  document.addEventListener("htmx:load", function (event) {
+    showScriptedText(event.detail.elt);
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     if (status === 422 || status === 409) {

@@ -64,6 +64,11 @@ def test_first_check_in_with_autosave(open_page: Any, pm: User, shifts: list[Shi
     page.get_by_role("button", name="Start your first check-in").click()
     expect(page).to_have_title(re.compile(r"^Check-in in progress · "))
     expect(page.locator("#progress-count")).to_have_text(f"0 of {len(shifts)} shifts rated")
+    header = page.locator(".page-header")
+    expect(header).to_contain_text(
+        "Every rating and note is saved as soon as you change it.", use_inner_text=True
+    )
+    expect(header).not_to_contain_text("Save draft” keeps", use_inner_text=True)
     first, second, third = shifts[:3]
 
     rate(page, first, 3)
@@ -111,6 +116,11 @@ def test_first_check_in_without_javascript(open_page: Any, pm: User, shifts: lis
     page.goto("/")
     page.get_by_role("button", name="Start your first check-in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check-in in progress")
+    header = page.locator(".page-header")
+    expect(header).to_contain_text(
+        "“Save draft” keeps your ratings and notes for later.", use_inner_text=True
+    )
+    expect(header).not_to_contain_text("saved as soon as you change it", use_inner_text=True)
     first, second = shifts[:2]
 
     rate(page, first, 3)

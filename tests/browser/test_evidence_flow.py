@@ -81,9 +81,9 @@ def test_evidence_with_htmx(
 
     # Filters apply as they change; the address follows, and the count is announced.
     page.get_by_label("Area").select_option(label=shifts[1].area.title)
-    expect_results(page, "1 entry match your filters")
+    expect_results(page, "1 entry matches your filters")
     expect(page).to_have_url(re.compile(f"area={shifts[1].area.slug}"))
-    expect(page.locator("#announce-polite")).to_contain_text("1 entry match your filters")
+    expect(page.locator("#announce-polite")).to_contain_text("1 entry matches your filters")
     expect(page.get_by_role("link", name=TITLE, exact=True)).to_be_visible()
 
     # Typing filters too (after a pause); so does Enter.
@@ -94,7 +94,7 @@ def test_evidence_with_htmx(
     page.get_by_label("Search").fill("")
     page.keyboard.type("roadmap")
     page.keyboard.press("Enter")
-    expect_results(page, "1 entry match your filters")
+    expect_results(page, "1 entry matches your filters")
     expect(page.get_by_label("Search")).to_be_focused()
     assert_accessible(page, "the filtered evidence list")
 
@@ -132,7 +132,7 @@ def test_evidence_without_javascript(
     page.get_by_label("Area").select_option(label=shifts[1].area.title)
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(f"area={shifts[1].area.slug}"))
-    expect_results(page, "1 entry match your filters")
+    expect_results(page, "1 entry matches your filters")
 
     page.get_by_role("button", name=named("Make private", TITLE)).click()
     expect(page.locator("#flash")).to_contain_text(f"“{TITLE}” is now private.")

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+import pytest
+
 from transitions import charts
 
 
@@ -24,6 +28,62 @@ def test_line_chart_skips_missing_values_and_clamps() -> None:
 def test_a_single_check_in_sits_in_the_middle() -> None:
     chart = charts.line_chart(["Only"], [("s", [(0, 3)])])
     assert chart.series[0].points[0].x == (chart.left + chart.right) / 2
+
+
+def test_x_is_proportional_to_the_dates() -> None:
+    # Two check-ins on 1 January, one 30 days later, one 60 days later: the axis runs from
+    # left 36 to right 628 (592 wide), so 30 of 60 days is halfway.
+    dates = [date(2025, 1, 1), date(2025, 1, 1), date(2025, 1, 31), date(2025, 3, 2)]
+    labels = ["1 Jan", "1 Jan again", "31 Jan", "2 Mar"]
+    chart = charts.line_chart(labels, [("s", [(0, 1), (1, 2), (2, 3), (3, 5)])], x_dates=dates)
+    assert [(p.x, p.y) for p in chart.series[0].points] == [
+        (36.0, 212.0),
+        (36.0, 162.0),
+        (332.0, 112.0),
+        (628.0, 12.0),
+    ]
+    assert chart.series[0].path == "36.0,212.0 36.0,162.0 332.0,112.0 628.0,12.0"
+    # The two labels of one day would overlap: the axis shows one of them.
+    assert [(t.position, t.label) for t in chart.x_ticks] == [
+        (36.0, "1 Jan"),
+        (332.0, "31 Jan"),
+        (628.0, "2 Mar"),
+    ]
+
+
+def test_x_follows_the_time_of_day_too() -> None:
+    dates = [
+        datetime(2025, 1, 1, 0, 0, tzinfo=UTC),
+        datetime(2025, 1, 1, 12, 0, tzinfo=UTC),  # half a day of a ten-day span: 5%
+        datetime(2025, 1, 11, 0, 0, tzinfo=UTC),
+    ]
+    chart = charts.line_chart(["a", "b", "c"], [("s", [(0, 3), (1, 3), (2, 3)])], x_dates=dates)
+    assert [p.x for p in chart.series[0].points] == [36.0, 65.6, 628.0]
+
+
+def test_check_ins_of_one_moment_sit_in_the_middle() -> None:
+    when = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
+    chart = charts.line_chart(["a", "b"], [("s", [(0, 2), (1, 4)])], x_dates=[when, when])
+    assert [p.x for p in chart.series[0].points] == [332.0, 332.0]
+    assert [t.label for t in chart.x_ticks] == ["b"]
+
+
+def test_x_ticks_skip_labels_that_would_overlap() -> None:
+    # Weekly check-ins for a month, then one a year later: the month is crowded at the left.
+    dates = [date(2025, 1, d) for d in (1, 8, 15, 22, 29)] + [date(2026, 1, 29)]
+    labels = [d.isoformat() for d in dates]
+    chart = charts.line_chart(labels, [("s", [(i, 3) for i in range(6)])], x_dates=dates)
+    # 393 days in all: a week is 592 * 7 / 393 = 10.5 units wide
+    assert [p.x for p in chart.series[0].points] == [36.0, 46.5, 57.1, 67.6, 78.2, 628.0]
+    assert [(t.position, t.label) for t in chart.x_ticks] == [
+        (36.0, "2025-01-01"),
+        (628.0, "2026-01-29"),
+    ]
+
+
+def test_x_dates_need_one_date_per_label() -> None:
+    with pytest.raises(ValueError, match="one date per label"):
+        charts.line_chart(["a", "b"], [("s", [(0, 1)])], x_dates=[date(2025, 1, 1)])
 
 
 def test_series_differ_by_more_than_colour() -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from leadership.models import User
 from tests.factories import EvidenceFactory
@@ -44,6 +45,18 @@ def test_the_dashboard_lists_recent_evidence_and_shifts_without_it(
     assert shifts[2] in gaps  # another person's evidence does not count
     assert len(gaps) == 11
     assert f"/evidence/new/?shift={shifts[1].slug}" in body
+    assertContains(response, '<h2 id="gaps-title">Shifts without recent evidence</h2>')
+    assertContains(response, "11 of 12 shifts have no evidence from the last 90 days.")
+
+
+def test_the_evidence_gaps_panel_says_so_when_every_shift_has_evidence(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    EvidenceFactory(author=pm, shifts=shifts, happened_on=timezone.localdate())
+    response = pm_client.get("/")
+    assertContains(response, '<h2 id="gaps-title">Shifts without recent evidence</h2>')
+    assertContains(response, "Every shift has evidence from the last 90 days. Well done.")
+    assertNotContains(response, "No evidence in the last")
 
 
 def test_the_dashboard_shows_only_the_five_newest(
@@ -180,3 +193,33 @@ def test_the_check_in_nudge_follows_the_personal_cadence(
     pm.checkin_interval_days = 14
     pm.save()
     assert "A check-in is due" in pm_client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(("page", "lines"), [("/", 3), ("/shifts/{slug}/", 1)])
+def test_the_charts_place_check_ins_by_their_dates(
+    pm_client: Client, pm: User, shifts: list[Shift], page: str, lines: int
+) -> None:
+    from tests.factories import submitted_checkin
+
+    # Two check-ins on one day, the third two months later: the first two share the left
+    # edge (x 36) instead of being drawn a third of the chart apart.
+    submitted_checkin(pm, dict.fromkeys(shifts, 2), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 4), days_ago=0)
+    body = pm_client.get(page.format(slug=shifts[0].slug)).content.decode()
+    assert body.count('<circle cx="36.0"') == 2 * lines
+    assert body.count('<circle cx="628.0"') == lines
+    assert '<circle cx="332.0"' not in body
+
+
+def test_the_packet_sparklines_place_check_ins_by_their_dates(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    from tests.factories import submitted_checkin
+
+    submitted_checkin(pm, dict.fromkeys(shifts, 2), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 4), days_ago=0)
+    body = pm_client.get("/packet/").content.decode()
+    # 120 wide with 4 of padding: the left edge is x 4, the right edge x 116.
+    assert body.count('points="4.0,25.0 4.0,18.0 116.0,11.0"') == len(shifts)

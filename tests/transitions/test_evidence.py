@@ -8,8 +8,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from leadership.models import User
 from tests.factories import EvidenceFactory
@@ -248,11 +250,94 @@ def test_filters_narrow_the_list(
     assert body.lstrip().startswith('<section id="results"')
 
 
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("", "3 entries"),
+        ("visibility=private", "1 entry matches your filters"),
+        ("visibility=shared", "2 entries match your filters"),
+        ("q=nothing-matches-this", "0 entries match your filters"),
+    ],
+)
+def test_the_count_agrees_with_its_number(
+    pm_client: Client, logged: dict[str, Evidence], query: str, count: str
+) -> None:
+    response = pm_client.get(f"/evidence/?{query}")
+    assertContains(response, '<p class="results__count">')
+    shown = re.search(r'<p class="results__count">(.*?)</p>', response.content.decode(), re.S)
+    assert shown is not None
+    assert " ".join(shown.group(1).split()) == count
+
+
 def test_an_empty_filter_result_explains_itself(
     pm_client: Client, logged: dict[str, Evidence]
 ) -> None:
     body = pm_client.get("/evidence/?q=nothing-matches-this").content.decode()
     assert "No evidence matches these filters" in body
+
+
+@pytest.fixture
+def searchable(pm: User, shifts: list[Shift]) -> None:
+    today = timezone.localdate()
+    EvidenceFactory(
+        author=pm,
+        shifts=[shifts[1]],  # to: "motivating, coaching and mentoring other product managers"
+        title="Jonas promoted to senior PM",
+        body="Wrote the case with him.",
+        happened_on=today - timedelta(days=30),
+    )
+    EvidenceFactory(
+        author=pm,
+        shifts=[shifts[10]],  # to: "looking at business cases that could be tackled …"
+        title="Sized the payouts opportunity",
+        body="One page on revenue, cost and risk; Jonas checked the numbers.",
+        happened_on=today - timedelta(days=5),
+    )
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Jonas promoted", ["Jonas promoted to senior PM"]),
+        ("promoted Jonas", ["Jonas promoted to senior PM"]),  # any order
+        ("jonas", ["Jonas promoted to senior PM", "Sized the payouts opportunity"]),
+        ("mentoring", ["Jonas promoted to senior PM"]),  # only in the linked shift's wording
+        ("Jonas mentoring", ["Jonas promoted to senior PM"]),  # the title and the shift
+        ("numbers tackled", ["Sized the payouts opportunity"]),  # the body and the shift
+        ("promoted Jonas astronaut", []),  # every word must be found
+        ("mentoring revenue", []),  # in one entry, not one word in each
+    ],
+)
+def test_the_search_finds_every_word_in_any_order(
+    pm_client: Client, searchable: None, q: str, expected: list[str]
+) -> None:
+    response = pm_client.get("/evidence/", {"q": q})
+    assert sorted(_titles(response)) == sorted(expected)  # the order is tested below
+    if not expected:
+        assertContains(response, "No evidence matches these filters")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="relevance ranking is PostgreSQL's full-text search"
+)
+def test_the_search_puts_title_matches_first_on_postgresql(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    today = timezone.localdate()
+    for days_ago, title, body in [
+        (3, "Quarterly business review", "Walked the executives through the roadmap."),
+        (90, "Roadmap for payments", "Agreed with the three teams."),
+        (1, "Team offsite", "Nothing about plans."),
+    ]:
+        EvidenceFactory(
+            author=pm,
+            shifts=[shifts[0]],
+            title=title,
+            body=body,
+            happened_on=today - timedelta(days=days_ago),
+        )
+    response = pm_client.get("/evidence/", {"q": "roadmaps"})  # stemmed: finds "roadmap"
+    assert _titles(response) == ["Roadmap for payments", "Quarterly business review"]
 
 
 def test_invalid_filters_are_reported_and_ignored(
@@ -287,22 +372,30 @@ def test_the_list_is_paginated_keeping_the_filters(
     assert _titles(pm_client.get("/evidence/?page=99")) == _titles(third)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "visibility=private",
+        "q=leading+what+happened&visibility=private",  # a text search, in the shift's wording too
+    ],
+)
 def test_the_list_needs_the_same_queries_for_few_and_many_entries(
-    pm_client: Client, pm: User, shifts: list[Shift], django_assert_num_queries
+    pm_client: Client, pm: User, shifts: list[Shift], django_assert_num_queries, query: str
 ) -> None:
     EvidenceFactory(author=pm, shifts=[shifts[0]])
 
-    def run() -> None:
+    def run(count: int) -> None:
         # 1 session, 2 user, 3 count, 4 the page of evidence, 5 their shifts with areas
         # (prefetch), 6 has reports (nav); framework and shifts come from the cache
         with django_assert_num_queries(6):
-            pm_client.get("/evidence/?visibility=private")
+            response = pm_client.get(f"/evidence/?{query}")
+        assert len(_titles(response)) == count
 
     pm_client.get("/evidence/")  # fills the framework cache
-    run()
+    run(1)
     for _ in range(30):
         EvidenceFactory(author=pm, shifts=shifts[:6])
-    run()
+    run(20)
 
 
 # Editing, conflicts, visibility, deleting

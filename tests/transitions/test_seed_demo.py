@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -109,3 +111,48 @@ def test_seed_demo_gives_marco_reviews_of_his_reports(db: None) -> None:
     assert all(r.ratings.count() == 12 for r in Review.objects.completed())
     call_command("seed_demo")
     assert Review.objects.count() == 4
+
+
+@override_settings(DEBUG=True)
+def test_every_personas_demo_data_is_honest(db: None) -> None:
+    from django.utils import timezone
+
+    from transitions.models import CheckIn, Evidence, Focus, Rating, Review
+
+    call_command("seed_demo")
+    now, today = timezone.now(), timezone.localdate()
+    pms = {u.username: u.first_name for u in User.objects.filter(manager__isnull=False)}
+    assert set(pms) == {"priya", "sam"}
+
+    for review in Review.objects.completed().select_related("person"):
+        words = " ".join(
+            [review.summary, review.agreed_focus, *review.ratings.values_list("comment", flat=True)]
+        )
+        name = review.person.first_name
+        assert name in review.summary, (name, review.summary)
+        others = [first for first in pms.values() if first != name]
+        assert not [first for first in others if first in words], (name, words)
+        assert review.completed_at < now
+
+    for focus in Focus.objects.all():
+        assert focus.set_at < now, focus
+        if focus.cleared_at is not None:
+            assert focus.set_at < focus.cleared_at <= now, (focus, focus.set_at, focus.cleared_at)
+
+    for username in pms:
+        dates = list(
+            CheckIn.objects.filter(person__username=username)
+            .submitted()
+            .order_by("created_at")
+            .values_list("submitted_at", flat=True)
+        )
+        assert dates, username
+        assert all(when < now for when in dates)
+        gaps = [(later - earlier).days for earlier, later in pairwise(dates)]
+        assert all(28 <= gap <= 31 for gap in gaps), (username, gaps)  # monthly, oldest first
+    # A note belongs to one person's story: none is copied into another person's check-in.
+    notes = Rating.objects.exclude(note="").values_list("note", "checkin__person__username")
+    assert len({note for note, _ in notes}) == len(set(notes))
+
+    assert not Evidence.objects.filter(happened_on__gt=today).exists()
+    assert not Evidence.objects.filter(created_at__gt=now).exists()

@@ -50,6 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     chart = charts.line_chart(
         labels,
         [(t.area.title, [(index[when], level) for when, level in t.points]) for t in trends],
+        x_dates=dates,
     )
     table = [
         (label, [dict(t.points).get(when) for t in trends])

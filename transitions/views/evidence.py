@@ -23,12 +23,14 @@ PAGE_SIZE = 20
 
 @require_GET
 def evidence_list(request: HttpRequest) -> HttpResponse:
-    """My evidence, newest first, narrowed by the filters in the query string."""
+    """My evidence, narrowed by the filters in the query string: newest first, or on
+    PostgreSQL the best matches of a text search first."""
     framework = access.framework_for(request.user)
     filters = EvidenceFilterForm(request.GET or None, framework=framework)
     if filters.is_bound:
         filters.is_valid()
-    evidence = filters.apply(Evidence.objects.by(request.user)).newest_first().with_shifts()
+    # Ordered before the filters, so that a text search may order by relevance instead.
+    evidence = filters.apply(Evidence.objects.by(request.user).newest_first()).with_shifts()
     page = Paginator(evidence, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filters": filters, "page": page, "nav": "evidence"}
     template = "transitions/evidence_list.html"

@@ -24,7 +24,11 @@ def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("checkin__submitted_at")
     )
     labels = [r.checkin.submitted_at.strftime("%-d %b %Y") for r in ratings]
-    chart = charts.line_chart(labels, [("My rating", list(enumerate(r.level for r in ratings)))])
+    chart = charts.line_chart(
+        labels,
+        [("My rating", list(enumerate(r.level for r in ratings)))],
+        x_dates=[r.checkin.submitted_at for r in ratings],
+    )
     latest = ratings[-1] if ratings else None
     rated_wording = None
     if latest and (latest.revision.from_text, latest.revision.to_text) != (

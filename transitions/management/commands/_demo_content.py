@@ -318,8 +318,8 @@ SAM_EVIDENCE: list[tuple[int, list[str], str, str, bool]] = [
     ),
 ]
 
-# (month index, shift slug) → note on that rating
-DEMO_NOTES: dict[tuple[int, str], str] = {
+# Priya's notes: (month index, shift slug) → note on that rating
+PRIYA_NOTES: dict[tuple[int, str], str] = {
     (0, "lead-a-team-of-pms"): "Only just started coordinating the two payments PMs.",
     (3, "hire-and-onboard"): "First role profile written; the interview loop is next.",
     (5, "provide-strategy"): "The strategy memo was adopted for H2 planning.",
@@ -329,28 +329,58 @@ DEMO_NOTES: dict[tuple[int, str], str] = {
     (11, "align-with-leadership-team"): "Leadership now asks me for the payouts plan first.",
 }
 
-# (shift slug, next step, still active?)
-DEMO_FOCUS: list[tuple[str, str, bool]] = [
-    ("expand-into-new-markets", "Run the three-month Austria test and report what we learn.", True),
-    ("hire-and-onboard", "Hire the second payments PM before the end of the quarter.", True),
-    ("align-product-analytics", "Publish the metrics dictionary to all teams.", True),
-    ("provide-strategy", "Write the first payments strategy memo.", False),
+# Priya's focus: (shift slug, next step, set days ago, cleared days ago or None if active)
+PRIYA_FOCUS: list[tuple[str, str, int, int | None]] = [
+    ("provide-strategy", "Write the first payments strategy memo.", 345, 316),
+    (
+        "hire-and-onboard",
+        "Hire a third PM for the DACH expansion before the quarter ends.",
+        50,
+        None,
+    ),
+    ("align-product-analytics", "Publish the metrics dictionary to all teams.", 28, None),
+    (
+        "expand-into-new-markets",
+        "Run the three-month Austria test and report what we learn.",
+        8,
+        None,
+    ),
 ]
 
-DEMO_REVIEW_SUMMARIES = [
-    "Priya is growing into the role: she coordinates the payments PMs well and the invoicing "
-    "migration is on track. Strategy and hiring are the next steps.",
-    "A strong half-year. The strategy memo is used across product, Jonas's promotion shows her "
-    "coaching, and the leadership team trusts her updates. Ready to be considered for Group PM.",
-]
-DEMO_REVIEW_FOCUS = [
-    "Write the payments strategy; run the next hiring loop end to end.",
-    "Lead the Austria test; take over the monthly product review from me.",
-]
-DEMO_REVIEW_COMMENTS = {
-    "hire-and-onboard": "The loop is good, but we have not closed the second PM role yet.",
-    "provide-strategy": "The memo is quoted in other teams' OKRs. Clear evidence.",
-    "coach-and-mentor-pms": "Jonas's promotion case speaks for itself.",
-    "align-with-leadership-team": "Leadership asks for her updates by name now.",
-    "drive-pm-excellence": "Good start with the product review; make it stick without you.",
+# Completed reviews per person, oldest first: (summary, agreed focus, comment per shift slug).
+# Each says only what the person's evidence shows by the day of the review (see seed_demo).
+DEMO_REVIEWS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
+    "priya": [
+        (
+            "Priya is growing into the role: she coordinates the payments PMs well, hired and "
+            "onboarded Mei, and her strategy memo shaped H2 planning. The invoicing migration is "
+            "on track. Next: one shared view of the numbers and of discovery across the teams.",
+            "Agree one metrics dictionary with data engineering; get the invoicing migration past "
+            "half of the merchants.",
+            {},
+        ),
+        (
+            "A strong half-year for Priya. The strategy memo is used across product, Jonas is "
+            "ready for senior PM largely thanks to her coaching, and the leadership team trusts "
+            "her updates. Ready to be considered for Group PM.",
+            "Lead the Austria test; start a monthly product review with the PMs.",
+            {
+                "hire-and-onboard": "The improved interview loop is good; the open third PM role will test it.",
+                "provide-strategy": "The memo is quoted in other teams' OKRs. Clear evidence.",
+                "coach-and-mentor-pms": "Jonas is ready for senior PM, and Mei runs discovery alone.",
+                "align-with-leadership-team": "Leadership asks for her updates by name now.",
+                "drive-pm-excellence": "Good start with shared templates; make it stick without you.",
+            },
+        ),
+    ],
+    "sam": [
+        (
+            "Sam has made search a team others rely on: the funnel dashboard is trusted again, "
+            "the relaunch with marketing went smoothly, and the first draft of the search vision "
+            "is out for feedback. Next: take the results to the leadership team himself.",
+            "Present the search results to the leadership team; coach the new PM through her "
+            "second release.",
+            {},
+        ),
+    ],
 }

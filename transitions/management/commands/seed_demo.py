@@ -13,12 +13,10 @@ from django.utils import timezone
 from leadership.models import User
 from transitions import services
 from transitions.management.commands._demo_content import (
-    DEMO_FOCUS,
-    DEMO_NOTES,
-    DEMO_REVIEW_COMMENTS,
-    DEMO_REVIEW_FOCUS,
-    DEMO_REVIEW_SUMMARIES,
+    DEMO_REVIEWS,
     PRIYA_EVIDENCE,
+    PRIYA_FOCUS,
+    PRIYA_NOTES,
     SAM_EVIDENCE,
 )
 from transitions.models import (
@@ -73,9 +71,9 @@ class Command(BaseCommand):
             }
             added = self._evidence(users["priya"], PRIYA_EVIDENCE)
             added += self._evidence(users["sam"], SAM_EVIDENCE)
-            checkins = self._checkins(users["priya"], months=12, draft=True)
+            checkins = self._checkins(users["priya"], months=12, draft=True, notes=PRIYA_NOTES)
             checkins += self._checkins(users["sam"], months=3, draft=False, pace=1)
-            focus = self._focus(users["priya"])
+            focus = self._focus(users["priya"], PRIYA_FOCUS)
             marco = User.objects.get(username="marco")
             reviews = self._reviews(users["priya"], marco, completed_days_ago=[180, 30], draft=True)
             reviews += self._reviews(users["sam"], marco, completed_days_ago=[20], draft=False)
@@ -92,7 +90,15 @@ class Command(BaseCommand):
         if not (created or added or checkins or focus or reviews):
             self.stdout.write("Demo data already present; nothing changed.")
 
-    def _checkins(self, person: User, *, months: int, draft: bool, pace: int = 0) -> int:
+    def _checkins(
+        self,
+        person: User,
+        *,
+        months: int,
+        draft: bool,
+        pace: int = 0,
+        notes: dict[tuple[int, str], str] | None = None,
+    ) -> int:
         """Monthly submitted check-ins with a believable upward trend, and maybe a draft."""
         if CheckIn.objects.of(person).exists():
             return 0
@@ -122,7 +128,7 @@ class Command(BaseCommand):
                     shift=shift,
                     revision_id=revisions[shift.pk],
                     level=_demo_level(i + pace, month, months),
-                    note=DEMO_NOTES.get((month, shift.slug), ""),
+                    note=(notes or {}).get((month, shift.slug), ""),
                 )
                 for i, shift in enumerate(shifts)
             )
@@ -144,7 +150,8 @@ class Command(BaseCommand):
     def _reviews(
         self, person: User, manager: User, *, completed_days_ago: list[int], draft: bool
     ) -> int:
-        """Completed reviews near the person's self-ratings of the time, and maybe a draft."""
+        """Completed reviews near the person's self-ratings of the time, with the words written
+        for her (DEMO_REVIEWS), and maybe a draft."""
         if Review.objects.filter(person=person).exists():
             return 0
         framework = Framework.objects.followed_by(person)
@@ -155,7 +162,9 @@ class Command(BaseCommand):
         )
         now = timezone.now()
         made = 0
+        written = DEMO_REVIEWS[person.username]
         for n, days_ago in enumerate(completed_days_ago):
+            summary, agreed_focus, comments = written[n]
             when = now - timedelta(days=days_ago)
             own = dict(
                 Rating.objects.filter(
@@ -172,8 +181,8 @@ class Command(BaseCommand):
                 framework=framework,
                 status=Review.Status.COMPLETED,
                 completed_at=when,
-                summary=DEMO_REVIEW_SUMMARIES[n % len(DEMO_REVIEW_SUMMARIES)],
-                agreed_focus=DEMO_REVIEW_FOCUS[n % len(DEMO_REVIEW_FOCUS)],
+                summary=summary,
+                agreed_focus=agreed_focus,
             )
             Review.objects.filter(pk=review.pk).update(created_at=when - timedelta(days=3))
             ReviewRating.objects.bulk_create(
@@ -182,7 +191,7 @@ class Command(BaseCommand):
                     shift=shift,
                     revision_id=shift.current_revision_id,
                     level=max(1, min(5, own.get(shift.pk, 2) + _demo_offset(i))),
-                    comment=DEMO_REVIEW_COMMENTS.get(shift.slug, "") if n else "",
+                    comment=comments.get(shift.slug, ""),
                 )
                 for i, shift in enumerate(shifts)
             )
@@ -201,19 +210,24 @@ class Command(BaseCommand):
             made += 1
         return made
 
-    def _focus(self, person: User) -> int:
+    def _focus(self, person: User, chosen: list[tuple[str, str, int, int | None]]) -> int:
+        """Focus set (and some cleared) on the days given, the oldest first."""
         if Focus.objects.filter(person=person).exists():
             return 0
-        shifts = {s.slug: s for s in Shift.objects.filter(slug__in=[f[0] for f in DEMO_FOCUS])}
+        shifts = {s.slug: s for s in Shift.objects.filter(slug__in=[f[0] for f in chosen])}
+        now = timezone.now()
         made = 0
-        for slug, next_step, active in DEMO_FOCUS:
+        for slug, next_step, set_days_ago, cleared_days_ago in chosen:
             if slug in shifts:
-                Focus.objects.create(
+                focus = Focus.objects.create(
                     person=person,
                     shift=shifts[slug],
                     next_step=next_step,
-                    cleared_at=None if active else timezone.now() - timedelta(days=60),
+                    cleared_at=None
+                    if cleared_days_ago is None
+                    else now - timedelta(days=cleared_days_ago),
                 )
+                Focus.objects.filter(pk=focus.pk).update(set_at=now - timedelta(days=set_days_ago))
                 made += 1
         return made
 
