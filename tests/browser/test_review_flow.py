@@ -74,15 +74,15 @@ def test_review_with_autosave(
     first = shifts[0]
     reveal = page.locator(f"#reveal-{first.slug}")
     # Anti-anchoring: her rating stays hidden until the manager has rated the shift.
-    expect(reveal).to_contain_text("Her own rating and evidence appear once you have rated")
-    expect(reveal).not_to_contain_text("Her self-rating")
+    expect(reveal).to_contain_text("Priya's own rating and evidence appear once you have rated")
+    expect(reveal).not_to_contain_text("self-rating")
     rate(page, first, 2)
     expect(reveal).to_contain_text("Saved: Exploring.")
-    expect(reveal).to_contain_text("Her self-rating: 4 · Consistent")
+    expect(reveal).to_contain_text("Priya's self-rating: 4 · Consistent")
     expect(reveal).to_contain_text("Gap 2")
-    expect(page.locator("#announce-polite")).to_contain_text("Her self-rating: 4 · Consistent")
+    expect(page.locator("#announce-polite")).to_contain_text("Priya's self-rating: 4 · Consistent")
     # A gap of two is a disconnect: the evidence she shared opens by itself.
-    expect(reveal.get_by_text("Evidence she shared for this shift (1)")).to_be_visible()
+    expect(reveal.get_by_text("Evidence shared with you for this shift: 1")).to_be_visible()
     expect(reveal.get_by_role("link", name="Set up the PM guild")).to_be_visible()
 
     # One save at a time: on SQLite the live server's threads share one connection.
@@ -115,8 +115,8 @@ def test_review_without_javascript(
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#flash")).to_contain_text("Review saved.")
     # Rated shifts now show her self-rating beside the manager's.
-    expect(page.locator(f"#reveal-{shifts[0].slug}")).to_contain_text("Her self-rating: 4")
-    expect(page.locator(f"#reveal-{shifts[-1].slug}")).not_to_contain_text("Her self-rating")
+    expect(page.locator(f"#reveal-{shifts[0].slug}")).to_contain_text("Priya's self-rating: 4")
+    expect(page.locator(f"#reveal-{shifts[-1].slug}")).not_to_contain_text("self-rating")
 
     # Completing too early says what is missing.
     page.get_by_role("button", name="Complete review").click()

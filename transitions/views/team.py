@@ -329,6 +329,7 @@ def _draft_page(
             "sent_text": sent_text.cleaned_data if sent_text and conflict else None,
             "shared_total": Evidence.objects.by(draft.person).shared().count(),
             "last_review": last,
+            "disconnect_gap": progress.DISCONNECT_GAP,
             "nav": "team",
         },
         status=status,

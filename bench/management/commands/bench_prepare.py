@@ -6,7 +6,7 @@ Run after `bench_data`. It
 - clears what an earlier run left behind: sessions, login throttling records, the scale-out
   check's draft check-in and evidence;
 - makes sure each manager on the review page has an open draft review of her report (started
-  by the app's own `review_start`, so prefilled from her last completed review);
+  by the app's own `review_start`, empty: every review is rated blind);
 - writes the plan (JSON): per page, the accounts that request it and their URLs.
 """
 
@@ -56,7 +56,8 @@ class Command(BaseCommand):
         reviewed = []
         packets = []
         for manager in managers:
-            first, second = list(manager.reports.filter(is_active=True).order_by("username")[:2])
+            reports = User.objects.direct_reports_of(manager).order_by("username")
+            first, second = list(reports[:2])
             services.review_start(person=first, manager=manager, framework=framework)
             reviewed.append((manager, first))
             packets.append((manager, second))
@@ -140,7 +141,7 @@ class Command(BaseCommand):
         """n managers with exactly `size` active reports, from the middle of the list."""
         found = []
         for manager in User.objects.filter(username__startswith="mgr").order_by("username")[49:]:
-            if manager.reports.filter(is_active=True).count() == size:
+            if User.objects.direct_reports_of(manager).count() == size:
                 found.append(manager)
             if len(found) == n:
                 return found
