@@ -235,7 +235,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0) or None
+# Proxies in front of the app (load balancer, nginx): the client's address is read from
+# X-Forwarded-For behind exactly this many, and REMOTE_ADDR is used when it is 0.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "leadership.client_address.client_address"
 
 LOGGING = {
     "version": 1,

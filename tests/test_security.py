@@ -174,6 +174,62 @@ def test_the_lockout_is_per_username(client: Client, pm: User, other_pm: User) -
     assert response.status_code == 302
 
 
+def _login(client: Client, password: str, forwarded_for: str) -> int:
+    response = client.post(
+        "/accounts/login/",
+        {"username": "priya", "password": password},
+        headers={"X-Forwarded-For": forwarded_for},
+    )
+    return response.status_code
+
+
+@override_settings(PROXY_COUNT=1)
+def test_behind_a_proxy_failures_elsewhere_do_not_lock_her_out(client: Client, pm: User) -> None:
+    # Every request arrives from the proxy (REMOTE_ADDR 127.0.0.1); the proxy names the client.
+    for _ in range(5):
+        _login(client, "wrong", "203.0.113.9")
+    assert _login(Client(), "pw-for-tests", "198.51.100.7") == 302
+
+
+@override_settings(PROXY_COUNT=1)
+def test_behind_a_proxy_failures_still_lock_that_client(client: Client, pm: User, caplog) -> None:
+    caplog.set_level(logging.WARNING, logger="leadership.security")
+    # A forged X-Forwarded-For is kept by the proxy, which appends the address it saw: the
+    # attacker cannot dodge the lock by inventing a new address for each guess.
+    for n in range(5):
+        _login(client, "wrong", f"10.0.0.{n}, 203.0.113.9")
+    assert _login(client, "pw-for-tests", "203.0.113.9") == 429
+    assert "login failed for username='priya' from 203.0.113.9" in caplog.text
+
+
+@override_settings(PROXY_COUNT=1)
+def test_behind_a_proxy_a_client_sending_its_own_header_is_told_apart(
+    client: Client, pm: User
+) -> None:
+    # Office networks add X-Forwarded-For themselves; that must not put her in the bucket
+    # of everyone else whose chain is "too long" (the proxy's own address).
+    for _ in range(5):
+        _login(client, "wrong", "garbage, 203.0.113.9")
+    assert _login(Client(), "pw-for-tests", "10.1.2.3, 198.51.100.7") == 302
+
+
+def test_without_a_proxy_x_forwarded_for_is_ignored(client: Client, pm: User) -> None:
+    # With DJANGO_PROXY_COUNT 0 the header comes from the client and proves nothing.
+    for n in range(5):
+        _login(client, "wrong", f"198.51.100.{n}")
+    assert _login(client, "pw-for-tests", "198.51.100.77") == 429
+
+
+@override_settings(PROXY_COUNT=2)
+def test_with_two_proxies_the_address_the_first_one_saw_is_the_client(
+    client: Client, pm: User
+) -> None:
+    for _ in range(5):
+        _login(client, "wrong", "203.0.113.9, 10.0.0.2")
+    assert _login(client, "pw-for-tests", "198.51.100.7, 10.0.0.2") == 302
+    assert _login(client, "pw-for-tests", "203.0.113.9, 10.0.0.2") == 429
+
+
 def test_logout_ends_the_session(client: Client, pm: User) -> None:
     client.post("/accounts/login/", {"username": "priya", "password": "pw-for-tests"})
     old_session = client.cookies[settings.SESSION_COOKIE_NAME].value
