@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from leadership.models import User
+from leadership.sessions import end_sessions
 
 
 @admin.register(User)
@@ -33,6 +35,12 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="Name", ordering="last_name")
     def full_name(self, user: User) -> str:
         return user.get_full_name()
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Deactivated: signed out everywhere, so reactivation does not revive old cookies.
+            end_sessions(obj)
 
     # People's records are for superusers alone, whatever permissions a staff group holds.
     def has_module_permission(self, request: HttpRequest) -> bool:
