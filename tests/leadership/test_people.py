@@ -113,3 +113,23 @@ def test_saving_an_active_person_in_the_admin_keeps_her_signed_in(
     admin.force_login(superuser)
     _admin_saves(admin, pm, active=True)
     assert laptop.get("/").status_code == 200
+
+
+def test_deleting_a_person_in_the_admin_leaves_no_sign_in_records_or_name(
+    superuser: User, pm: User
+) -> None:
+    from axes.models import AccessLog
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.sessions.models import Session
+
+    laptop = Client()
+    laptop.post("/accounts/login/", {"username": "priya", "password": "pw-for-tests"})
+    admin = Client()
+    admin.force_login(superuser)
+    response = admin.post(f"/admin/leadership/user/{pm.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(username="priya").exists()
+    assert not AccessLog.objects.filter(username="priya").exists()
+    assert [s.get_decoded()["_auth_user_id"] for s in Session.objects.all()] == [str(superuser.pk)]
+    deletion = LogEntry.objects.get(object_id=str(pm.pk))
+    assert "Priya" not in deletion.object_repr
