@@ -65,6 +65,7 @@ def test_production_settings_are_secure() -> None:
     code = (
         "from django.conf import settings as s;"
         "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
+        " s.SECURE_HSTS_PRELOAD,"
         " s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
         " s.PASSWORD_HASHERS[0].rsplit('.', 1)[1], s.SECURE_PROXY_SSL_HEADER)"
     )
@@ -74,6 +75,7 @@ def test_production_settings_are_secure() -> None:
         "True",
         "31536000",
         "True",
+        "False",  # preload is a promise to browser vendors: opt-in (DJANGO_HSTS_PRELOAD)
         "__Host-sessionid",
         "__Host-csrftoken",
         "True",
@@ -86,6 +88,17 @@ def test_production_settings_are_secure() -> None:
         {**PRODUCTION_ENV, "DJANGO_TRUST_X_FORWARDED_PROTO": "1"},
     )
     assert "HTTP_X_FORWARDED_PROTO" in behind_proxy.stdout
+
+
+def test_hsts_preload_is_opt_in_and_check_deploy_stays_clean_either_way() -> None:
+    preload = {**PRODUCTION_ENV, "DJANGO_HSTS_PRELOAD": "1"}
+    result = _run(
+        ["shell", "-c", "from django.conf import settings as s; print(s.SECURE_HSTS_PRELOAD)"],
+        preload,
+    )
+    assert result.stdout.splitlines()[-1] == "True"
+    result = _run(["check", "--deploy", "--fail-level", "WARNING"], preload)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_passwords_are_hashed_with_argon2_in_production() -> None:
@@ -105,7 +118,7 @@ def test_pages_carry_the_security_headers_and_the_exact_csp(
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "no-store"
-    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_the_login_page_has_the_csp_too(client: Client, db: None) -> None:
