@@ -11,7 +11,6 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.utils import get_random_secret_key
 
 from leadership.env import env_bool, env_database, env_int, env_list, env_str
 
@@ -19,15 +18,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
+# In development one fixed key, so a runserver reload does not sign everyone out. It is
+# public, so it is refused when DEBUG is off (and check --deploy names its prefix).
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-in-production-leadership"  # noqa: S105
+_GENERATE = (
+    "Generate one with: python -c 'from django.core.management.utils import "
+    "get_random_secret_key as k; print(k())'"
+)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. Generate one with: "
-            "python -c 'from django.core.management.utils import get_random_secret_key as k; "
-            "print(k())'"
-        )
-    SECRET_KEY = get_random_secret_key()
+if not DEBUG and not SECRET_KEY:
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. {_GENERATE}"
+    )
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is the development key, which is public. {_GENERATE}"
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []

@@ -111,9 +111,36 @@ def test_the_app_names_a_bad_debug_value() -> None:
     assert "DJANGO_DEBUG must be one of" in result.stderr
 
 
-def test_the_app_starts_in_debug_with_a_generated_key() -> None:
+def test_the_app_starts_in_debug_without_a_key() -> None:
     result = _check({"DJANGO_DEBUG": "1"})
     assert result.returncode == 0, result.stderr
+
+
+def _secret_key(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "-c", "from leadership import settings; print(settings.SECRET_KEY)"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_development_keeps_one_key_so_a_reload_keeps_you_signed_in() -> None:
+    first, second = _secret_key({"DJANGO_DEBUG": "1"}), _secret_key({"DJANGO_DEBUG": "1"})
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert first.stdout.startswith("django-insecure-")  # check --deploy would name it
+
+
+def test_the_development_key_is_refused_when_debug_is_off() -> None:
+    development_key = _secret_key({"DJANGO_DEBUG": "1"}).stdout.strip()
+    result = _check({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": development_key})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is the development key" in result.stderr
 
 
 def test_redis_url_moves_cache_and_sessions_to_redis() -> None:
