@@ -12,7 +12,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from leadership.env import env_bool, env_database, env_int, env_list, env_str
+from leadership.env import env_addresses, env_bool, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -251,20 +251,40 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "leadership.client_address.client_address"
 
+# Server errors go to stdout and, with DEBUG off, by email to ADMINS ("Name <address>, ...").
+# The email names the fields a request sent, never their values (leadership.error_reports).
+ADMINS = env_addresses("DJANGO_ADMINS")
+SERVER_EMAIL = env_str("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+DEFAULT_EXCEPTION_REPORTER = "leadership.error_reports.ContentFreeReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "leadership.error_reports.ContentFreeFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
         },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "include_html": False,
+        },
     },
     "root": {"handlers": ["stdout"], "level": env_str("DJANGO_LOG_LEVEL", "INFO").upper()},
-    # django-axes reports every start and reset at INFO; its lockouts come as warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Replaces Django's default handlers (console, and a mail_admins of its own), so
+        # everything reaches stdout once, through the root.
+        "django": {"handlers": []},
+        "django.request": {"handlers": ["mail_admins"]},
+        # django-axes reports every start and reset at INFO; its lockouts come as warnings.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from leadership.env import env_bool, env_database, env_int, env_list
+from leadership.env import env_addresses, env_bool, env_database, env_int, env_list
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +51,21 @@ def test_env_int_rejects_words_and_too_small_numbers() -> None:
 def test_env_list_splits_on_commas() -> None:
     assert env_list("H", environ={"H": "a.example, b.example,,"}) == ["a.example", "b.example"]
     assert env_list("H", default=["x"], environ={}) == ["x"]
+
+
+def test_env_addresses_reads_names_and_bare_addresses() -> None:
+    raw = "Ops Team <ops@example.com>, dev@example.com"
+    assert env_addresses("A", environ={"A": raw}) == [
+        ("Ops Team", "ops@example.com"),
+        ("", "dev@example.com"),
+    ]
+    assert env_addresses("A", environ={}) == []
+
+
+@pytest.mark.parametrize("raw", ["ops", "Ops ops@example.com", "ops@example.com, nobody"])
+def test_env_addresses_rejects_what_is_not_an_address(raw: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="A must be email addresses"):
+        env_addresses("A", environ={"A": raw})
 
 
 def test_database_defaults_to_a_sqlite_file() -> None:
