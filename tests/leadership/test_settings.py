@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +194,40 @@ def test_a_bad_redis_url_is_named() -> None:
     result = _check({"DJANGO_DEBUG": "1", "REDIS_URL": "localhost:6379"})
     assert result.returncode != 0
     assert "REDIS_URL must start with redis://" in result.stderr
+
+
+def _variables_settings_read() -> set[str]:
+    """The first argument of every call to a leadership.env helper in settings.py."""
+    tree = ast.parse((ROOT / "leadership" / "settings.py").read_text(encoding="utf-8"))
+    helpers = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "leadership.env"
+        for alias in node.names
+    }
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in helpers:
+            first = node.args[0]
+            assert isinstance(first, ast.Constant), f"not a literal: {ast.unparse(node)}"
+            names.add(first.value)
+    return names
+
+
+def test_env_example_documents_every_variable_the_settings_read() -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
+    read = _variables_settings_read()
+    assert {"DJANGO_DEBUG", "DATABASE_URL", "REDIS_URL"} <= read  # the parser finds them
+    assert sorted(read - documented) == [], "settings.py reads these; document them"
+    assert sorted(documented - read) == [], ".env.example lists these; settings.py does not"
+
+
+def test_settings_read_the_environment_only_through_the_typed_helpers() -> None:
+    tree = ast.parse((ROOT / "leadership" / "settings.py").read_text(encoding="utf-8"))
+    names = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    names |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    names |= {
+        a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for a in node.names
+    }
+    assert not names & {"environ", "getenv", "os"}, "read variables with leadership.env helpers"
