@@ -6,9 +6,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
+from leadership.erasure import erase_traces
 from leadership.models import User
+from leadership.sessions import end_sessions
 
 
 @admin.register(User)
@@ -33,6 +37,23 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="Name", ordering="last_name")
     def full_name(self, user: User) -> str:
         return user.get_full_name()
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Deactivated: signed out everywhere, so reactivation does not revive old cookies.
+            end_sessions(obj)
+
+    # Deleting here erases her sign-in records, sessions and name in the admin log, as the
+    # account page does; the app's own records of her go by their foreign keys.
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        erase_traces(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            erase_traces(user)
+        super().delete_queryset(request, queryset)
 
     # People's records are for superusers alone, whatever permissions a staff group holds.
     def has_module_permission(self, request: HttpRequest) -> bool:

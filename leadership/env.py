@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from email.utils import getaddresses
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -61,6 +63,23 @@ def env_list(
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_addresses(name: str, environ: Mapping[str, str] = os.environ) -> list[tuple[str, str]]:
+    """Read email addresses, "Name <address>" or a bare address, separated by commas."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return []
+    addresses = getaddresses([raw])
+    for _, address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name} must be email addresses separated by commas, like "
+                f"'Ops <ops@example.com>, a@example.com', not {raw!r}."
+            ) from None
+    return addresses
 
 
 def env_database(

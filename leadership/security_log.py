@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from leadership.client_address import client_address
+
 logger = logging.getLogger("leadership.security")
 
 
@@ -33,7 +35,7 @@ def account_deleted(user_id: int, username: str) -> None:
 def _address(request: Any) -> str:
     if request is None:
         return "unknown address"
-    return request.META.get("REMOTE_ADDR", "unknown address")
+    return client_address(request) or "unknown address"
 
 
 # The longest username a login-throttling record can hold (django-axes' column).

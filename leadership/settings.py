@@ -11,23 +11,30 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.utils import get_random_secret_key
 
-from leadership.env import env_bool, env_database, env_int, env_list, env_str
+from leadership.env import env_addresses, env_bool, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
+# In development one fixed key, so a runserver reload does not sign everyone out. It is
+# public, so it is refused when DEBUG is off (and check --deploy names its prefix).
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-in-production-leadership"  # noqa: S105
+_GENERATE = (
+    "Generate one with: python -c 'from django.core.management.utils import "
+    "get_random_secret_key as k; print(k())'"
+)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. Generate one with: "
-            "python -c 'from django.core.management.utils import get_random_secret_key as k; "
-            "print(k())'"
-        )
-    SECRET_KEY = get_random_secret_key()
+if not DEBUG and not SECRET_KEY:
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. {_GENERATE}"
+    )
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is the development key, which is public. {_GENERATE}"
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -197,7 +204,11 @@ if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
+# Preloading asks browser vendors to hard-code HTTPS for the whole domain and every
+# subdomain, and takes months to undo: a decision for the domain's owner, so opt-in.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "SECURE_HSTS_PRELOAD is not True"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -236,7 +247,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "leadership.security_log.axes_username"
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0) or None
+# Proxies in front of the app (load balancer, nginx): the client's address is read from
+# X-Forwarded-For behind exactly this many, and REMOTE_ADDR is used when it is 0.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "leadership.client_address.client_address"
+
+# Server errors go to stdout and, with DEBUG off, by email to ADMINS ("Name <address>, ...").
+# The email names the fields a request sent, never their values (leadership.error_reports).
+ADMINS = env_addresses("DJANGO_ADMINS")
+SERVER_EMAIL = env_str("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+DEFAULT_EXCEPTION_REPORTER = "leadership.error_reports.ContentFreeReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "leadership.error_reports.ContentFreeFilter"
 
 LOGGING = {
     "version": 1,
@@ -244,14 +265,27 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
         },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "include_html": False,
+        },
     },
     "root": {"handlers": ["stdout"], "level": env_str("DJANGO_LOG_LEVEL", "INFO").upper()},
-    # django-axes reports every start and reset at INFO; its lockouts come as warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Replaces Django's default handlers (console, and a mail_admins of its own), so
+        # everything reaches stdout once, through the root.
+        "django": {"handlers": []},
+        "django.request": {"handlers": ["mail_admins"]},
+        # django-axes reports every start and reset at INFO; its lockouts come as warnings.
+        "axes": {"level": "WARNING"},
+    },
 }

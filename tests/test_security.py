@@ -65,6 +65,7 @@ def test_production_settings_are_secure() -> None:
     code = (
         "from django.conf import settings as s;"
         "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
+        " s.SECURE_HSTS_PRELOAD,"
         " s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
         " s.PASSWORD_HASHERS[0].rsplit('.', 1)[1], s.SECURE_PROXY_SSL_HEADER)"
     )
@@ -74,6 +75,7 @@ def test_production_settings_are_secure() -> None:
         "True",
         "31536000",
         "True",
+        "False",  # preload is a promise to browser vendors: opt-in (DJANGO_HSTS_PRELOAD)
         "__Host-sessionid",
         "__Host-csrftoken",
         "True",
@@ -86,6 +88,17 @@ def test_production_settings_are_secure() -> None:
         {**PRODUCTION_ENV, "DJANGO_TRUST_X_FORWARDED_PROTO": "1"},
     )
     assert "HTTP_X_FORWARDED_PROTO" in behind_proxy.stdout
+
+
+def test_hsts_preload_is_opt_in_and_check_deploy_stays_clean_either_way() -> None:
+    preload = {**PRODUCTION_ENV, "DJANGO_HSTS_PRELOAD": "1"}
+    result = _run(
+        ["shell", "-c", "from django.conf import settings as s; print(s.SECURE_HSTS_PRELOAD)"],
+        preload,
+    )
+    assert result.stdout.splitlines()[-1] == "True"
+    result = _run(["check", "--deploy", "--fail-level", "WARNING"], preload)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_passwords_are_hashed_with_argon2_in_production() -> None:
@@ -105,7 +118,7 @@ def test_pages_carry_the_security_headers_and_the_exact_csp(
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "no-store"
-    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_the_login_page_has_the_csp_too(client: Client, db: None) -> None:
@@ -172,6 +185,62 @@ def test_the_lockout_is_per_username(client: Client, pm: User, other_pm: User) -
         client.post("/accounts/login/", {"username": "priya", "password": "wrong"})
     response = client.post("/accounts/login/", {"username": "sam", "password": "pw-for-tests"})
     assert response.status_code == 302
+
+
+def _login(client: Client, password: str, forwarded_for: str) -> int:
+    response = client.post(
+        "/accounts/login/",
+        {"username": "priya", "password": password},
+        headers={"X-Forwarded-For": forwarded_for},
+    )
+    return response.status_code
+
+
+@override_settings(PROXY_COUNT=1)
+def test_behind_a_proxy_failures_elsewhere_do_not_lock_her_out(client: Client, pm: User) -> None:
+    # Every request arrives from the proxy (REMOTE_ADDR 127.0.0.1); the proxy names the client.
+    for _ in range(5):
+        _login(client, "wrong", "203.0.113.9")
+    assert _login(Client(), "pw-for-tests", "198.51.100.7") == 302
+
+
+@override_settings(PROXY_COUNT=1)
+def test_behind_a_proxy_failures_still_lock_that_client(client: Client, pm: User, caplog) -> None:
+    caplog.set_level(logging.WARNING, logger="leadership.security")
+    # A forged X-Forwarded-For is kept by the proxy, which appends the address it saw: the
+    # attacker cannot dodge the lock by inventing a new address for each guess.
+    for n in range(5):
+        _login(client, "wrong", f"10.0.0.{n}, 203.0.113.9")
+    assert _login(client, "pw-for-tests", "203.0.113.9") == 429
+    assert "login failed for username='priya' from 203.0.113.9" in caplog.text
+
+
+@override_settings(PROXY_COUNT=1)
+def test_behind_a_proxy_a_client_sending_its_own_header_is_told_apart(
+    client: Client, pm: User
+) -> None:
+    # Office networks add X-Forwarded-For themselves; that must not put her in the bucket
+    # of everyone else whose chain is "too long" (the proxy's own address).
+    for _ in range(5):
+        _login(client, "wrong", "garbage, 203.0.113.9")
+    assert _login(Client(), "pw-for-tests", "10.1.2.3, 198.51.100.7") == 302
+
+
+def test_without_a_proxy_x_forwarded_for_is_ignored(client: Client, pm: User) -> None:
+    # With DJANGO_PROXY_COUNT 0 the header comes from the client and proves nothing.
+    for n in range(5):
+        _login(client, "wrong", f"198.51.100.{n}")
+    assert _login(client, "pw-for-tests", "198.51.100.77") == 429
+
+
+@override_settings(PROXY_COUNT=2)
+def test_with_two_proxies_the_address_the_first_one_saw_is_the_client(
+    client: Client, pm: User
+) -> None:
+    for _ in range(5):
+        _login(client, "wrong", "203.0.113.9, 10.0.0.2")
+    assert _login(client, "pw-for-tests", "198.51.100.7, 10.0.0.2") == 302
+    assert _login(client, "pw-for-tests", "203.0.113.9, 10.0.0.2") == 429
 
 
 def test_logout_ends_the_session(client: Client, pm: User) -> None:

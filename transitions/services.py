@@ -807,10 +807,15 @@ def review_discard(*, review: Review) -> None:
 
 def account_delete(*, user: User) -> None:
     """Delete a person and everything that is hers: check-ins, evidence, focus, the reviews
-    of her. Her reports are left without a manager; reviews she wrote of others stay in
-    their history, without her name."""
+    of her, the reviews she had not finished, her sessions and sign-in records. Her reports
+    are left without a manager; reviews she completed of others stay in their history, and
+    the admin log keeps changes to her account, both without her name."""
+    from leadership.erasure import erase_traces
+
     with transaction.atomic():
         User.objects.filter(manager=user).update(manager=None)
+        Review.objects.drafts().filter(manager=user).delete()
+        erase_traces(user)
         user_id, username = user.pk, user.username
         user.delete()
     security_log.account_deleted(user_id, username)

@@ -74,3 +74,62 @@ def test_the_admin_changes_a_reporting_line(superuser: User, pm: User, other_man
     assert response.status_code == 302
     pm.refresh_from_db()
     assert pm.manager == other_manager
+
+
+def _admin_saves(client: Client, person: User, *, active: bool) -> None:
+    data = {
+        "username": person.username,
+        "checkin_interval_days": 30,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    if active:
+        data["is_active"] = "on"
+    response = client.post(f"/admin/leadership/user/{person.pk}/change/", data)
+    assert response.status_code == 302
+
+
+def test_deactivating_in_the_admin_ends_her_sessions_for_good(superuser: User, pm: User) -> None:
+    laptop = Client()
+    laptop.post("/accounts/login/", {"username": "priya", "password": "pw-for-tests"})
+    assert laptop.get("/").status_code == 200
+    admin = Client()
+    admin.force_login(superuser)
+
+    _admin_saves(admin, pm, active=False)
+    _admin_saves(admin, pm, active=True)
+
+    # Reactivated, she signs in again; the cookie from before the deactivation is dead.
+    assert laptop.get("/").status_code == 302
+    assert admin.get("/admin/").status_code == 200  # the administrator's own session stays
+
+
+def test_saving_an_active_person_in_the_admin_keeps_her_signed_in(
+    superuser: User, pm: User
+) -> None:
+    laptop = Client()
+    laptop.force_login(pm)
+    admin = Client()
+    admin.force_login(superuser)
+    _admin_saves(admin, pm, active=True)
+    assert laptop.get("/").status_code == 200
+
+
+def test_deleting_a_person_in_the_admin_leaves_no_sign_in_records_or_name(
+    superuser: User, pm: User
+) -> None:
+    from axes.models import AccessLog
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.sessions.models import Session
+
+    laptop = Client()
+    laptop.post("/accounts/login/", {"username": "priya", "password": "pw-for-tests"})
+    admin = Client()
+    admin.force_login(superuser)
+    response = admin.post(f"/admin/leadership/user/{pm.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(username="priya").exists()
+    assert not AccessLog.objects.filter(username="priya").exists()
+    assert [s.get_decoded()["_auth_user_id"] for s in Session.objects.all()] == [str(superuser.pk)]
+    deletion = LogEntry.objects.get(object_id=str(pm.pk))
+    assert "Priya" not in deletion.object_repr

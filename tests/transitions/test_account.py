@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from pytest_django.asserts import assertContains
 
 from leadership.models import User
 from tests.factories import EvidenceFactory, UserFactory, submitted_checkin
@@ -139,6 +140,19 @@ def test_deleting_needs_the_password(client: Client, rich: User) -> None:
     assert User.objects.filter(pk=rich.pk).exists()
 
 
+def test_the_account_pages_say_what_deleting_keeps_and_why(client: Client, pm: User) -> None:
+    client.force_login(pm)
+    kept = "stay in their history, without your name: they are part of their record."
+    assertContains(client.get("/account/"), kept)
+    page = client.get("/account/delete/")
+    assertContains(page, "your sessions on every device; and the record of your sign-ins")
+    assertContains(page, "What is kept, and why")
+    assertContains(page, kept)
+    assertContains(
+        page, "keeps that your account was created, changed or deleted, without your name"
+    )
+
+
 def test_deleting_removes_my_data_and_unassigns_my_reports(
     client: Client, rich: User, manager: User, caplog
 ) -> None:
@@ -166,6 +180,68 @@ def test_reviews_she_wrote_stay_with_her_reports(client: Client, rich: User, man
     review = Review.objects.get(person=rich)
     assert review.manager is None
     assert User.objects.get(pk=rich.pk).manager is None
+
+
+def test_a_deleted_managers_unfinished_review_goes_with_her(
+    client: Client, rich: User, manager: User, shifts: list[Shift]
+) -> None:
+    draft, _ = services.review_start(
+        person=rich, manager=manager, framework=shifts[0].area.framework
+    )
+    services.review_write(review=draft, summary="Half-formed thoughts", agreed_focus="")
+    client.force_login(manager)
+    client.post("/account/delete/", {"password": "pw-for-tests"})
+    # The draft nobody could see or finish any more is gone; the completed review stays.
+    assert list(Review.objects.values_list("status", "manager")) == [("completed", None)]
+
+
+def test_deleting_leaves_no_sign_in_records_sessions_or_name_in_the_admin_log(
+    rich: User, superuser: User, other_pm: User
+) -> None:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.sessions.models import Session
+
+    phone, laptop = Client(headers={"User-Agent": "Priya's phone"}), Client()
+    for device in (phone, laptop):
+        device.post("/accounts/login/", {"username": "priya", "password": "pw-for-tests"})
+    Client().post("/accounts/login/", {"username": "priya", "password": "typo"})
+    AccessFailureLog.objects.create(
+        username="priya", ip_address="203.0.113.9", user_agent="Priya's phone"
+    )
+    Client().post("/accounts/login/", {"username": "sam", "password": "pw-for-tests"})
+    Client().post("/accounts/login/", {"username": "sam", "password": "typo"})
+    admin = Client()
+    admin.force_login(superuser)
+    admin.post(
+        f"/admin/leadership/user/{rich.pk}/change/",
+        {
+            "username": "priya",
+            "first_name": "Priya",
+            "last_name": "Sharma",
+            "checkin_interval_days": 14,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert LogEntry.objects.filter(object_repr="Priya Sharma").exists()
+    assert AccessLog.objects.filter(username="priya").exists()
+    assert AccessAttempt.objects.filter(username="priya").exists()
+
+    assert laptop.post("/account/delete/", {"password": "pw-for-tests"}).status_code == 302
+
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        assert not model.objects.filter(username="priya").exists(), model
+    assert AccessAttempt.objects.filter(username="sam").exists()  # others' records stay
+    assert AccessLog.objects.filter(username="sam").exists()
+    signed_in = {s.get_decoded().get("_auth_user_id") for s in Session.objects.all()}
+    assert str(rich.pk) not in signed_in
+    assert str(superuser.pk) in signed_in
+    # The admin log keeps that the account was changed, without her name.
+    entry = LogEntry.objects.get(object_id=str(rich.pk))
+    assert "Priya" not in entry.object_repr
+    assert "Sharma" not in entry.object_repr
 
 
 def test_an_export_imports_into_a_fresh_installation(rich: User, tmp_path: Path, capsys) -> None:
