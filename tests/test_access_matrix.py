@@ -25,6 +25,15 @@ from transitions.models import CheckIn, Evidence, Focus, Review, Shift
 
 PERSONAS = ["anonymous", "owner", "other_pm", "manager", "other_manager", "editor", "superuser"]
 LOGGED_IN = PERSONAS[1:]
+# The fixture (tests/conftest.py) of each logged-in persona.
+FIXTURE = {
+    "owner": "pm",
+    "other_pm": "other_pm",
+    "manager": "manager",
+    "other_manager": "other_manager",
+    "editor": "editor",
+    "superuser": "superuser",
+}
 LOGIN = "login"  # a 302 to the login page
 
 
@@ -247,17 +256,9 @@ def test_access(
 ) -> None:
     row = MATRIX[name][index]
     url = row.url(world)
-    people = {
-        "owner": "pm",
-        "other_pm": "other_pm",
-        "manager": "manager",
-        "other_manager": "other_manager",
-        "editor": "editor",
-        "superuser": "superuser",
-    }
     for method, expected in (("get", row.get[persona]), ("post", row.post[persona])):
         if persona != "anonymous":
-            client.force_login(request.getfixturevalue(people[persona]))
+            client.force_login(request.getfixturevalue(FIXTURE[persona]))
         else:
             client.logout()
         response = getattr(client, method)(url)
@@ -268,6 +269,95 @@ def test_access(
             assert response.status_code == expected, (method, url, persona, response.status_code)
 
 
+# CSRF: every POST is refused without a valid token sent from this site, and writes nothing.
+
+
+@dataclass
+class Write:
+    """A POST that changes something when it is accepted: who sends it, and what.
+
+    `prepare` sets the scene with the poster's client first and may name the URL to post to
+    instead of the row's (a password reset needs a valid link opened in the session)."""
+
+    who: str  # "anonymous", "owner" or "manager"
+    data: Callable[[World], dict[str, Any]]
+    writes: bool = True  # False: the view refuses it too (a submitted check-in is read-only)
+    prepare: Callable[[Client, World], str | None] | None = None
+
+
+NEW_PASSWORD = "a-much-longer-passphrase-42"
+
+
+def _rated(w: World, level: int) -> dict[str, Any]:
+    return {f"{w.shift.slug}-level": level}
+
+
+def _evidence_form(w: World, **changes: Any) -> dict[str, Any]:
+    return {
+        "happened_on": w.shared.happened_on.isoformat(),
+        "title": "Ran the planning session",
+        "shifts": [w.shift.pk],
+        "visibility": "shared",
+        **changes,
+    }
+
+
+def _reset_link(client: Client, w: World) -> str:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    person = w.draft.person
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    response = client.get(f"/accounts/reset/{uid}/{token}/")
+    assert response.status_code == 302  # to the form, with the token kept in the session
+    return response["Location"]
+
+
+def _no_review_draft(client: Client, w: World) -> None:
+    Review.objects.filter(pk=w.review_draft.pk).delete()
+
+
+WRITES: dict[tuple[str, int], Write] = {
+    ("login", 0): Write("anonymous", lambda w: {"username": "priya", "password": "pw-for-tests"}),
+    ("logout", 0): Write("owner", lambda w: {}),
+    ("password_reset", 0): Write("anonymous", lambda w: {"email": "priya@example.com"}),
+    ("password_reset_confirm", 0): Write(
+        "anonymous",
+        lambda w: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        prepare=_reset_link,
+    ),
+    ("password_change", 0): Write(
+        "owner",
+        lambda w: {
+            "old_password": "pw-for-tests",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    ),
+    # The owner has a draft already; her manager has none, so he starts one.
+    ("checkin_new", 0): Write("manager", lambda w: {}),
+    ("focus_list", 0): Write(
+        "owner", lambda w: {"shift": w.shift.slug, "next_step": "Let Jonas run planning"}
+    ),
+    ("account", 0): Write("owner", lambda w: {"checkin_interval_days": "7"}),
+    ("account_delete", 0): Write("owner", lambda w: {"password": "pw-for-tests"}),
+    ("evidence_new", 0): Write("owner", lambda w: _evidence_form(w)),
+    ("checkin_detail", 0): Write("owner", lambda w: _rated(w, 4)),
+    ("checkin_detail", 1): Write("owner", lambda w: _rated(w, 4), writes=False),
+    ("checkin_rate", 0): Write("owner", lambda w: _rated(w, 4)),
+    ("checkin_discard", 0): Write("owner", lambda w: {}),
+    ("focus_clear", 0): Write("owner", lambda w: {}),
+    ("evidence_edit", 0): Write("owner", lambda w: _evidence_form(w, version=w.shared.version)),
+    ("evidence_visibility", 0): Write("owner", lambda w: {"visibility": "private"}),
+    ("evidence_delete", 0): Write("owner", lambda w: {}),
+    ("team_review", 0): Write("manager", lambda w: {"summary": "Strong quarter."}),
+    ("team_review_new", 0): Write("manager", lambda w: {}, prepare=_no_review_draft),
+    ("team_review_discard", 0): Write("manager", lambda w: {}),
+    ("team_review_rate", 0): Write("manager", lambda w: _rated(w, 5)),
+}
+
 STATE_CHANGING = [
     (name, index)
     for name, rows in MATRIX.items()
@@ -276,13 +366,65 @@ STATE_CHANGING = [
 ]
 
 
+def test_every_post_url_has_a_write_to_attempt() -> None:
+    assert set(STATE_CHANGING) == WRITES.keys()
+
+
+def _state(client: Client) -> tuple[str, int, str | None]:
+    """What a POST could change: every row of the project's own tables, the mail sent, and
+    whose session the client holds."""
+    from django.apps import apps
+    from django.core import mail, serializers
+
+    rows = "".join(
+        serializers.serialize("json", model._default_manager.order_by("pk"))
+        for app in ("leadership", "transitions")
+        for model in apps.get_app_config(app).get_models()
+    )
+    return rows, len(mail.outbox), client.session.get("_auth_user_id")
+
+
+WRONG_TOKEN = "wrongtoken" * 6 + "abcd"  # well formed: refused for not matching
+FOREIGN_ORIGIN = "https://leadership.example.net"
+# How each attempt sends the token it has (fields of the form, headers).
+REFUSED: dict[str, Callable[[str], tuple[dict[str, str], dict[str, str]]]] = {
+    "no token": lambda token: ({}, {}),
+    "a wrong token in the form": lambda token: ({"csrfmiddlewaretoken": WRONG_TOKEN}, {}),
+    "a wrong token in the header": lambda token: ({}, {"X-CSRFToken": WRONG_TOKEN}),
+    "a valid token from another site": lambda token: (
+        {},
+        {"X-CSRFToken": token, "Origin": FOREIGN_ORIGIN},
+    ),
+}
+
+
 @pytest.mark.parametrize(("name", "index"), STATE_CHANGING)
-def test_a_post_without_a_csrf_token_is_refused(
-    world: World, pm: User, manager: User, name: str, index: int
+def test_a_post_without_a_valid_token_from_this_site_is_refused_and_writes_nothing(
+    request: pytest.FixtureRequest, world: World, name: str, index: int
 ) -> None:
-    row = MATRIX[name][index]
-    client = Client(enforce_csrf_checks=True)
-    # Whoever may make the change: the owner, or her manager on the manager's pages.
-    client.force_login(manager if row.post["owner"] == 404 else pm)
-    response = client.post(row.url(world), {})
-    assert response.status_code == 403, (name, response.status_code)
+    from django.conf import settings
+
+    row, write = MATRIX[name][index], WRITES[(name, index)]
+
+    def attempt(how: Callable[[str], tuple[dict[str, str], dict[str, str]]]) -> tuple[int, bool]:
+        client = Client(enforce_csrf_checks=True)
+        if write.who != "anonymous":
+            client.force_login(request.getfixturevalue(FIXTURE[write.who]))
+        url = (write.prepare and write.prepare(client, world)) or row.url(world)
+        client.get("/accounts/login/")  # a page with a form: the CSRF cookie is set
+        token = client.cookies[settings.CSRF_COOKIE_NAME].value
+        fields, headers = how(token)
+        before = _state(client)
+        response = client.post(url, {**write.data(world), **fields}, headers=headers)
+        return response.status_code, _state(client) != before
+
+    for variant, how in REFUSED.items():
+        status, wrote = attempt(how)
+        assert status == 403, (variant, status)
+        assert not wrote, f"{variant}: refused, yet something was written"
+    # The same POST with the token, from this site, goes through: the refusals were CSRF's.
+    status, wrote = attempt(
+        lambda token: ({}, {"X-CSRFToken": token, "Origin": "http://testserver"})
+    )
+    assert status != 403
+    assert wrote == write.writes, f"accepted, wrote {wrote}, expected {write.writes}"
