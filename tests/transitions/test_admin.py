@@ -377,6 +377,25 @@ def test_deleting_an_area_or_shift_shows_the_editor_nothing_of_peoples_data(
     _shows_nothing_of_people(editor_client.post(f"/admin/transitions/{model}/", bulk), peoples_data)
 
 
+def test_deleting_a_person_names_none_of_her_records(
+    client: Client, superuser: User, pm: User, peoples_data: list[str]
+) -> None:
+    from tests.factories import EvidenceFactory
+
+    EvidenceFactory(author=pm, title="MARKER-EVIDENCE-5b0e2a")
+    client.force_login(superuser)
+    url = f"/admin/leadership/user/{pm.pk}/delete/"
+    bulk = {"action": "delete_selected", "_selected_action": [pm.pk]}
+    for response in (client.get(url), client.post("/admin/leadership/user/", bulk)):
+        assertContains(response, "Priya")  # who is deleted
+        assertContains(response, "Focus: 1")  # and how much of hers goes with her
+        for text in [*peoples_data, "MARKER-EVIDENCE-5b0e2a"]:
+            if text != "Priya":
+                assertNotContains(response, text)
+    client.post(url, {"post": "yes"})
+    assert not User.objects.filter(pk=pm.pk).exists()
+
+
 def test_the_editor_cannot_reach_evidence_in_the_admin(editor_client: Client) -> None:
     assert editor_client.get("/admin/transitions/evidence/").status_code == 404
 
