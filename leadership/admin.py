@@ -70,3 +70,11 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_active and request.user.is_superuser
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Deleting a person deletes her check-ins, evidence, focus and the reviews of her, and
+        # Django would list each by its description: evidence titles, focus next steps. Those
+        # are hers, not the administrator's to read: name the people, count the rest.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        people = [entry for entry in deleted if not isinstance(entry, list)]
+        return people, model_count, perms_needed, protected

@@ -6,25 +6,41 @@ persona, the status of a GET and of a POST with no data:
 
     302  anonymous: redirected to the login page        405  wrong method
     404  an object this persona may not know about      403  refused (CSRF, see below)
+
+Below the matrix: every POST URL with a real write, refused without a valid token from this
+site (WRITES); and what pages say (SEEN_BY): each persona walks every page, downloads and
+the admin included, reading only the private words she may, and no page carries inline code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from leadership.models import User
 from tests.factories import EvidenceFactory, submitted_checkin
+from tests.html_page import Page
 from transitions import services
 from transitions.models import CheckIn, Evidence, Focus, Review, Shift
 
 PERSONAS = ["anonymous", "owner", "other_pm", "manager", "other_manager", "editor", "superuser"]
 LOGGED_IN = PERSONAS[1:]
+# The fixture (tests/conftest.py) of each logged-in persona.
+FIXTURE = {
+    "owner": "pm",
+    "other_pm": "other_pm",
+    "manager": "manager",
+    "other_manager": "other_manager",
+    "editor": "editor",
+    "superuser": "superuser",
+}
 LOGIN = "login"  # a 302 to the login page
 
 
@@ -247,17 +263,9 @@ def test_access(
 ) -> None:
     row = MATRIX[name][index]
     url = row.url(world)
-    people = {
-        "owner": "pm",
-        "other_pm": "other_pm",
-        "manager": "manager",
-        "other_manager": "other_manager",
-        "editor": "editor",
-        "superuser": "superuser",
-    }
     for method, expected in (("get", row.get[persona]), ("post", row.post[persona])):
         if persona != "anonymous":
-            client.force_login(request.getfixturevalue(people[persona]))
+            client.force_login(request.getfixturevalue(FIXTURE[persona]))
         else:
             client.logout()
         response = getattr(client, method)(url)
@@ -268,6 +276,95 @@ def test_access(
             assert response.status_code == expected, (method, url, persona, response.status_code)
 
 
+# CSRF: every POST is refused without a valid token sent from this site, and writes nothing.
+
+
+@dataclass
+class Write:
+    """A POST that changes something when it is accepted: who sends it, and what.
+
+    `prepare` sets the scene with the poster's client first and may name the URL to post to
+    instead of the row's (a password reset needs a valid link opened in the session)."""
+
+    who: str  # "anonymous", "owner" or "manager"
+    data: Callable[[World], dict[str, Any]]
+    writes: bool = True  # False: the view refuses it too (a submitted check-in is read-only)
+    prepare: Callable[[Client, World], str | None] | None = None
+
+
+NEW_PASSWORD = "a-much-longer-passphrase-42"
+
+
+def _rated(w: World, level: int) -> dict[str, Any]:
+    return {f"{w.shift.slug}-level": level}
+
+
+def _evidence_form(w: World, **changes: Any) -> dict[str, Any]:
+    return {
+        "happened_on": w.shared.happened_on.isoformat(),
+        "title": "Ran the planning session",
+        "shifts": [w.shift.pk],
+        "visibility": "shared",
+        **changes,
+    }
+
+
+def _reset_link(client: Client, w: World) -> str:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    person = w.draft.person
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    response = client.get(f"/accounts/reset/{uid}/{token}/")
+    assert response.status_code == 302  # to the form, with the token kept in the session
+    return response["Location"]
+
+
+def _no_review_draft(client: Client, w: World) -> None:
+    Review.objects.filter(pk=w.review_draft.pk).delete()
+
+
+WRITES: dict[tuple[str, int], Write] = {
+    ("login", 0): Write("anonymous", lambda w: {"username": "priya", "password": "pw-for-tests"}),
+    ("logout", 0): Write("owner", lambda w: {}),
+    ("password_reset", 0): Write("anonymous", lambda w: {"email": "priya@example.com"}),
+    ("password_reset_confirm", 0): Write(
+        "anonymous",
+        lambda w: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        prepare=_reset_link,
+    ),
+    ("password_change", 0): Write(
+        "owner",
+        lambda w: {
+            "old_password": "pw-for-tests",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    ),
+    # The owner has a draft already; her manager has none, so he starts one.
+    ("checkin_new", 0): Write("manager", lambda w: {}),
+    ("focus_list", 0): Write(
+        "owner", lambda w: {"shift": w.shift.slug, "next_step": "Let Jonas run planning"}
+    ),
+    ("account", 0): Write("owner", lambda w: {"checkin_interval_days": "7"}),
+    ("account_delete", 0): Write("owner", lambda w: {"password": "pw-for-tests"}),
+    ("evidence_new", 0): Write("owner", lambda w: _evidence_form(w)),
+    ("checkin_detail", 0): Write("owner", lambda w: _rated(w, 4)),
+    ("checkin_detail", 1): Write("owner", lambda w: _rated(w, 4), writes=False),
+    ("checkin_rate", 0): Write("owner", lambda w: _rated(w, 4)),
+    ("checkin_discard", 0): Write("owner", lambda w: {}),
+    ("focus_clear", 0): Write("owner", lambda w: {}),
+    ("evidence_edit", 0): Write("owner", lambda w: _evidence_form(w, version=w.shared.version)),
+    ("evidence_visibility", 0): Write("owner", lambda w: {"visibility": "private"}),
+    ("evidence_delete", 0): Write("owner", lambda w: {}),
+    ("team_review", 0): Write("manager", lambda w: {"summary": "Strong quarter."}),
+    ("team_review_new", 0): Write("manager", lambda w: {}, prepare=_no_review_draft),
+    ("team_review_discard", 0): Write("manager", lambda w: {}),
+    ("team_review_rate", 0): Write("manager", lambda w: _rated(w, 5)),
+}
+
 STATE_CHANGING = [
     (name, index)
     for name, rows in MATRIX.items()
@@ -276,13 +373,332 @@ STATE_CHANGING = [
 ]
 
 
+def test_every_post_url_has_a_write_to_attempt() -> None:
+    assert set(STATE_CHANGING) == WRITES.keys()
+
+
+def _state(client: Client) -> tuple[str, int, str | None]:
+    """What a POST could change: every row of the project's own tables, the mail sent, and
+    whose session the client holds."""
+    from django.apps import apps
+    from django.core import mail, serializers
+
+    rows = "".join(
+        serializers.serialize("json", model._default_manager.order_by("pk"))
+        for app in ("leadership", "transitions")
+        for model in apps.get_app_config(app).get_models()
+    )
+    return rows, len(mail.outbox), client.session.get("_auth_user_id")
+
+
+WRONG_TOKEN = "wrongtoken" * 6 + "abcd"  # well formed: refused for not matching
+FOREIGN_ORIGIN = "https://leadership.example.net"
+# How each attempt sends the token it has (fields of the form, headers).
+REFUSED: dict[str, Callable[[str], tuple[dict[str, str], dict[str, str]]]] = {
+    "no token": lambda token: ({}, {}),
+    "a wrong token in the form": lambda token: ({"csrfmiddlewaretoken": WRONG_TOKEN}, {}),
+    "a wrong token in the header": lambda token: ({}, {"X-CSRFToken": WRONG_TOKEN}),
+    "a valid token from another site": lambda token: (
+        {},
+        {"X-CSRFToken": token, "Origin": FOREIGN_ORIGIN},
+    ),
+}
+
+
 @pytest.mark.parametrize(("name", "index"), STATE_CHANGING)
-def test_a_post_without_a_csrf_token_is_refused(
-    world: World, pm: User, manager: User, name: str, index: int
+def test_a_post_without_a_valid_token_from_this_site_is_refused_and_writes_nothing(
+    request: pytest.FixtureRequest, world: World, name: str, index: int
 ) -> None:
-    row = MATRIX[name][index]
-    client = Client(enforce_csrf_checks=True)
-    # Whoever may make the change: the owner, or her manager on the manager's pages.
-    client.force_login(manager if row.post["owner"] == 404 else pm)
-    response = client.post(row.url(world), {})
-    assert response.status_code == 403, (name, response.status_code)
+    from django.conf import settings
+
+    row, write = MATRIX[name][index], WRITES[(name, index)]
+
+    def attempt(how: Callable[[str], tuple[dict[str, str], dict[str, str]]]) -> tuple[int, bool]:
+        client = Client(enforce_csrf_checks=True)
+        if write.who != "anonymous":
+            client.force_login(request.getfixturevalue(FIXTURE[write.who]))
+        url = (write.prepare and write.prepare(client, world)) or row.url(world)
+        client.get("/accounts/login/")  # a page with a form: the CSRF cookie is set
+        token = client.cookies[settings.CSRF_COOKIE_NAME].value
+        fields, headers = how(token)
+        before = _state(client)
+        response = client.post(url, {**write.data(world), **fields}, headers=headers)
+        return response.status_code, _state(client) != before
+
+    for variant, how in REFUSED.items():
+        status, wrote = attempt(how)
+        assert status == 403, (variant, status)
+        assert not wrote, f"{variant}: refused, yet something was written"
+    # The same POST with the token, from this site, goes through: the refusals were CSRF's.
+    status, wrote = attempt(
+        lambda token: ({}, {"X-CSRFToken": token, "Origin": "http://testserver"})
+    )
+    assert status != 403
+    assert wrote == write.writes, f"accepted, wrote {wrote}, expected {write.writes}"
+
+
+# What pages say. Every private record of the world carries a word of its own; the table says
+# who reads each. Every persona walks every page (the matrix's rows, the variants and
+# downloads below, the admin as far as its links go, and the htmx answers to her own writes):
+# a word on a page for anyone else is a leak, and each word must reach everyone listed, so a
+# word that is never shown cannot make the check pass. Words are letters only, so escaping
+# (HTML, JSON, CSV, Markdown) leaves them whole; they are matched ignoring case.
+SEEN_BY: dict[str, set[str]] = {
+    # The owner's own records.
+    "zqOwnerPrivateTitle": {"owner"},
+    "zqOwnerPrivateBody": {"owner"},
+    "zqOwnerPrivateLink": {"owner"},
+    "zqOwnerSharedTitle": {"owner", "manager"},
+    "zqOwnerSharedBody": {"owner", "manager"},
+    "zqOwnerDraftNote": {"owner"},  # a check-in in progress
+    # Her manager reads the levels she submitted (reviews, packet), never her notes.
+    "zqOwnerSubmittedNote": {"owner"},
+    "zqOwnerFocusStep": {"owner"},
+    # What her manager wrote about her: a completed review she reads; a draft she does not.
+    "zqReviewSummary": {"owner", "manager"},
+    "zqReviewAgreedFocus": {"owner", "manager"},
+    "zqReviewComment": {"owner", "manager"},
+    "zqDraftReviewSummary": {"manager"},
+    "zqDraftReviewAgreedFocus": {"manager"},
+    "zqDraftReviewComment": {"manager"},
+    # The manager's own record.
+    "zqManagerOwnEvidence": {"manager"},
+    # Another PM's records, and what his manager wrote about him.
+    "zqOtherPrivateTitle": {"other_pm"},
+    "zqOtherSharedTitle": {"other_pm", "other_manager"},
+    "zqOtherSubmittedNote": {"other_pm"},
+    "zqOtherFocusStep": {"other_pm"},
+    "zqOtherReviewComment": {"other_pm", "other_manager"},
+}
+
+
+def test_no_private_word_contains_another() -> None:
+    words = [word.lower() for word in SEEN_BY]
+    assert all(a == b or a not in b for a in words for b in words)
+    assert all(word.isalpha() for word in words)
+
+
+@dataclass
+class Marked:
+    """The world with a private word in each record, and other people's records beside it."""
+
+    world: World
+    others_private: Evidence
+    others_shared: Evidence
+    others_checkin: CheckIn
+    others_review: Review
+    managers_own: Evidence
+
+
+@pytest.fixture
+def marked(
+    world: World,
+    manager: User,
+    other_pm: User,
+    other_manager: User,
+    shifts: list[Shift],
+) -> Marked:
+    w, shift = world, world.shift
+    revision = shift.revisions.latest()
+    Evidence.objects.filter(pk=w.private.pk).update(
+        title="zqOwnerPrivateTitle",
+        body="zqOwnerPrivateBody",
+        link="https://example.com/zqOwnerPrivateLink",
+    )
+    Evidence.objects.filter(pk=w.shared.pk).update(
+        title="zqOwnerSharedTitle", body="zqOwnerSharedBody"
+    )
+    w.submitted.ratings.filter(shift=shift).update(note="zqOwnerSubmittedNote")
+    services.rating_save(
+        checkin=w.draft,
+        shift=shift,
+        revision=revision,
+        changes={"level": 4, "note": "zqOwnerDraftNote"},
+    )
+    Focus.objects.filter(pk=w.focus.pk).update(next_step="zqOwnerFocusStep")
+    Review.objects.filter(pk=w.completed.pk).update(
+        summary="zqReviewSummary", agreed_focus="zqReviewAgreedFocus"
+    )
+    w.completed.ratings.filter(shift=shift).update(comment="zqReviewComment")
+    services.review_write(
+        review=w.review_draft,
+        summary="zqDraftReviewSummary",
+        agreed_focus="zqDraftReviewAgreedFocus",
+    )
+    services.review_rate(
+        review=w.review_draft,
+        shift=shift,
+        revision=revision,
+        changes={"level": 2, "comment": "zqDraftReviewComment"},
+    )
+
+    others_checkin = submitted_checkin(other_pm, dict.fromkeys(shifts, 2), days_ago=20)
+    others_checkin.ratings.filter(shift=shift).update(note="zqOtherSubmittedNote")
+    services.focus_set(person=other_pm, shift=shift, next_step="zqOtherFocusStep")
+    others_review, _ = services.review_start(
+        person=other_pm, manager=other_manager, framework=shift.area.framework
+    )
+    for each in shifts:
+        services.review_rate(
+            review=others_review,
+            shift=each,
+            revision=each.revisions.latest(),
+            changes={"level": 3, "comment": "zqOtherReviewComment" if each == shift else ""},
+        )
+    services.review_write(review=others_review, summary="Good.", agreed_focus="")
+    return Marked(
+        world=w,
+        others_private=EvidenceFactory(
+            author=other_pm, shifts=[shift], title="zqOtherPrivateTitle"
+        ),
+        others_shared=EvidenceFactory(
+            author=other_pm, shifts=[shift], title="zqOtherSharedTitle", visibility="shared"
+        ),
+        others_checkin=others_checkin,
+        others_review=services.review_complete(review=others_review),
+        managers_own=EvidenceFactory(author=manager, shifts=[shift], title="zqManagerOwnEvidence"),
+    )
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def _more_pages(m: Marked) -> list[tuple[str, dict[str, str]]]:
+    """Pages beyond the matrix's rows: variants, downloads, and other people's things."""
+    w, slug = m.world, m.world.shift.slug
+    return [
+        ("/packet/?format=md", {}),
+        ("/packet/?include_private=1", {}),
+        ("/packet/?include_private=1&format=md", {}),
+        # Only her own packet may include her private evidence, whatever the address asks.
+        ("/team/priya/packet/?format=md", {}),
+        ("/team/priya/packet/?include_private=1", {}),
+        ("/team/priya/packet/?include_private=1&format=md", {}),
+        ("/team/?sort=-last_checkin", {}),
+        ("/evidence/?visibility=private", {}),
+        (f"/evidence/?shift={slug}&q=zq", HTMX),
+        (f"/evidence/new/?shift={slug}", {}),
+        (f"/evidence/{w.private.pk}/edit/", {}),
+        (f"/evidence/{w.private.pk}/delete/", {}),
+        (f"/evidence/{m.managers_own.pk}/", {}),
+        (f"/evidence/{m.others_private.pk}/", {}),
+        (f"/evidence/{m.others_shared.pk}/", {}),
+        (f"/check-ins/{m.others_checkin.pk}/", {}),
+        (f"/reviews/{m.others_review.pk}/", {}),
+        ("/team/sam/", {}),
+        (f"/team/sam/reviews/{m.others_review.pk}/", {}),
+        (f"/team/sam/shifts/{slug}/", {}),
+        ("/team/sam/packet/", {}),
+        ("/team/sam/packet/?include_private=1&format=md", {}),
+    ]
+
+
+def _htmx_writes(m: Marked, persona: str) -> list[tuple[str, dict[str, Any]]]:
+    """htmx requests a persona makes on her own things; their answers are swapped in."""
+    w, slug = m.world, m.world.shift.slug
+    return {
+        "owner": [
+            (f"/check-ins/{w.draft.pk}/shifts/{slug}/", {f"{slug}-level": "5"}),
+            (f"/check-ins/{w.draft.pk}/shifts/{slug}/", {f"{slug}-level": "9"}),  # 422
+            (f"/check-ins/{w.submitted.pk}/shifts/{slug}/", {f"{slug}-level": "5"}),  # 409
+            (f"/evidence/{w.shared.pk}/visibility/", {"visibility": "shared"}),
+            ("/evidence/new/", {"title": ""}),  # 422, the form with its errors
+            (  # 409: changed elsewhere since; the saved version is shown above hers
+                f"/evidence/{w.private.pk}/edit/",
+                {
+                    "happened_on": w.private.happened_on.isoformat(),
+                    "title": "Stale",
+                    "shifts": [w.shift.pk],
+                    "visibility": "private",
+                    "version": "0",
+                },
+            ),
+        ],
+        "manager": [
+            (
+                f"/team/priya/rate/{slug}/",
+                {f"{slug}-level": "2", f"{slug}-note": "zqDraftReviewComment"},
+            ),
+            (f"/team/priya/rate/{slug}/", {f"{slug}-level": "9"}),  # 422
+            ("/team/priya/", {"summary": "zqDraftReviewSummary", "agreed_focus": ""}),
+        ],
+        "other_manager": [(f"/team/sam/rate/{slug}/", {f"{slug}-level": "2"})],  # 409
+    }.get(persona, [])
+
+
+ADMIN_NOT_FOLLOWED = ("/admin/login/", "/admin/logout/", "/admin/r/", "/admin/jsi18n/")
+
+
+def _admin(client: Client) -> Iterator[tuple[str, HttpResponse]]:
+    """The admin as far as its links go (lists, change, history and delete pages), and for
+    each list the confirmation of deleting all its rows at once (which deletes nothing)."""
+    todo, seen = ["/admin/"], set()
+    while todo:
+        url = todo.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        yield f"GET {url}", response
+        if response.status_code != 200:
+            continue
+        page = Page(response.content.decode())
+        for link in page.links:
+            path = urlsplit(urljoin(url, link)).path
+            if path.startswith("/admin/") and not path.startswith(ADMIN_NOT_FOLLOWED):
+                todo.append(path)
+        if page.selectable:
+            bulk = {"action": "delete_selected", "_selected_action": page.selectable}
+            yield f"POST {url} (delete selected)", client.post(url, bulk)
+
+
+def _walk(
+    client: Client, request: pytest.FixtureRequest, m: Marked, persona: str
+) -> Iterator[tuple[str, HttpResponse]]:
+    """Every page the persona may ask for, as (what was asked, the answer)."""
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(FIXTURE[persona]))
+    for rows in MATRIX.values():
+        for row in rows:
+            url = row.url(m.world)
+            yield f"GET {url}", client.get(url)
+    for url, headers in _more_pages(m):
+        yield f"GET {url} {headers or ''}", client.get(url, headers=headers)
+    yield from _admin(client)
+    for url, data in _htmx_writes(m, persona):
+        yield f"POST {url} (htmx)", client.post(url, data, headers=HTMX)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_reads_the_private_words_she_may_and_no_other(
+    client: Client, request: pytest.FixtureRequest, marked: Marked, persona: str
+) -> None:
+    may = {word for word, readers in SEEN_BY.items() if persona in readers}
+    read: dict[str, str] = {}
+    leaks: list[str] = []
+    admin_pages = 0
+    for asked, response in _walk(client, request, marked, persona):
+        admin_pages += "/admin/" in asked and response.status_code == 200
+        body = response.content.decode(errors="replace").lower()
+        for word in SEEN_BY:
+            if word.lower() in body:
+                if word in may:
+                    read.setdefault(word, asked)
+                else:
+                    leaks.append(f"{word} on {asked} ({response.status_code})")
+    assert leaks == [], f"{persona} reads what she may not:\n" + "\n".join(leaks)
+    assert may <= read.keys(), f"never shown to {persona}: {sorted(may - read.keys())}"
+    if persona in ("editor", "superuser"):
+        assert admin_pages > 40  # the crawl followed the admin's links
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_page_carries_inline_script_or_style(
+    client: Client, request: pytest.FixtureRequest, marked: Marked, persona: str
+) -> None:
+    """The CSP refuses inline code (tests/html_page.py says what counts); no page may rely on it."""
+    found: list[str] = []
+    for asked, response in _walk(client, request, marked, persona):
+        if response["Content-Type"].startswith("text/html") and response.content:
+            found += [f"{asked}: {what}" for what in Page(response.content.decode()).inline_code]
+    assert found == [], "\n".join(found)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
+from pytest_django.asserts import assertContains
 
 from leadership.models import User
 
@@ -126,21 +127,25 @@ def test_the_login_page_has_the_csp_too(client: Client, db: None) -> None:
     assert _csp(response["Content-Security-Policy"]) == EXPECTED_CSP
 
 
-def test_no_page_has_inline_script_or_style(client: Client, pm: User, framework: object) -> None:
+# Every page of every persona is checked for inline code by the access matrix's walk
+# (tests/test_access_matrix.py, test_no_page_carries_inline_script_or_style); these pages are
+# not on that walk.
+def test_the_csrf_refusal_and_the_server_error_pages_carry_no_inline_code(
+    pm: User, framework: object
+) -> None:
+    from django.template import loader
+
+    from tests.html_page import Page
+
+    client = Client(enforce_csrf_checks=True)
     client.force_login(pm)
-    for url in (
-        "/",
-        "/evidence/",
-        "/evidence/new/",
-        "/check-ins/",
-        "/focus/",
-        "/framework/",
-        "/account/",
-    ):
-        body = client.get(url).content.decode()
-        assert "<script>" not in body
-        assert " style=" not in body
-        assert " on" + "click=" not in body
+    refused = client.post("/evidence/new/", {"title": "Sent from a stale page"})
+    assertContains(refused, "This form has expired", status_code=403)
+    assert Page(refused.content.decode()).inline_code == []
+    # Django renders the 500 page with an empty context, without a request.
+    server_error = loader.get_template("500.html").render({})
+    assert "<h1>" in server_error
+    assert Page(server_error).inline_code == []
 
 
 def test_http_is_redirected_to_https(client: Client, db: None) -> None:

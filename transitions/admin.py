@@ -20,6 +20,11 @@ REFERENCED_MESSAGE = (
     "without rewriting their history. Retire it instead: it disappears from new check-ins "
     "and stays in everyone's history."
 )
+FRAMEWORK_REFERENCED_MESSAGE = (
+    "People's check-ins, focus or reviews refer to it, or people follow it, so it cannot be "
+    "deleted without rewriting their history. Retire its areas or shifts instead: they "
+    "disappear from new check-ins and stay in everyone's history."
+)
 
 
 class OrderedInlineFormSet(BaseInlineFormSet):
@@ -71,7 +76,25 @@ class OrderedInlineFormSet(BaseInlineFormSet):
         self.save_m2m()
 
 
-class RetireActionsMixin:
+class PeopleStayHiddenMixin:
+    """Content that people's history points at cannot be deleted, and Django would list those
+    rows by name: people's ratings, focus, check-ins and reviews, and who follows a framework.
+    Content editors may not see them, so say what kind of history blocks the deletion."""
+
+    protected_message = REFERENCED_MESSAGE
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(  # type: ignore[misc]
+            objs, request
+        )
+        if protected:
+            # Nothing is deleted, so no permission is lacking either; Django would otherwise
+            # name the protected rows' types (e.g. "user") instead of saying why.
+            return deleted, model_count, set(), [self.protected_message]
+        return deleted, model_count, perms_needed, protected
+
+
+class RetireActionsMixin(PeopleStayHiddenMixin):
     actions = ["retire", "reinstate"]
 
     @admin.action(description="Retire selected (hide from new check-ins, keep history)")
@@ -83,16 +106,6 @@ class RetireActionsMixin:
     def reinstate(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         count = services.set_retired(objects=queryset, retired=False)
         self.message_user(request, f"Reinstated {count}.", messages.SUCCESS)  # type: ignore[attr-defined]
-
-    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
-        # Django would list the protected rows by name, and those are people's ratings and
-        # evidence: content editors may not see them. Say what kind of history blocks it.
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(  # type: ignore[misc]
-            objs, request
-        )
-        if protected:
-            protected = [REFERENCED_MESSAGE]
-        return deleted, model_count, perms_needed, protected
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
@@ -257,13 +270,14 @@ class AreaRevisionInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(PeopleStayHiddenMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "is_default", "area_count", "updated_at"]
     search_fields = ["title", "slug", "description"]
     list_filter = ["is_default"]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [AreaInline]
+    protected_message = FRAMEWORK_REFERENCED_MESSAGE
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Framework]:
         return super().get_queryset(request).annotate(area_count=Count("areas"))

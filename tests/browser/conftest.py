@@ -120,11 +120,31 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+# Runs in every document before the page's own HTML and scripts (CDP, so the CSP does not
+# apply to it): records each Content Security Policy violation in the document and reports it
+# to the test through a binding, so that a refused inline style or script fails the test even
+# when the browser would only have logged it.
+CSP_WATCH_SCRIPT = """
+(() => {
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (event) => {
+    const text = `${event.effectiveDirective} refused ${event.blockedURI || "an inline thing"}`
+      + ` on ${event.documentURI} (${event.sourceFile || "markup"}:${event.lineNumber})`
+      + (event.sample ? `: ${event.sample}` : "");
+    window.__cspViolations.push(text);
+    if (typeof window.__reportCspViolation === "function") window.__reportCspViolation(text);
+  }, true);
+})();
+"""
+
+
 @dataclass
 class Watch:
     """What went wrong in the browser while a test ran."""
 
     origin: str
+    # Only CSP violations count (for a test whose failures on purpose log console errors).
+    only_csp: bool = False
     external: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -137,12 +157,46 @@ class Watch:
 
     def console(self, message: Any) -> None:
         # Failed htmx requests (422 and the like) log "Failed to load resource": expected.
-        # A refused script, style or connection (CSP) or any other error is not.
-        if message.type == "error" and "Failed to load resource" not in message.text:
-            self.errors.append(f"console: {message.text}")
+        # A refused script, style or connection (CSP) or any other error is not; neither is a
+        # CSP message at any level (report-only policies log them as warnings).
+        text = message.text
+        csp = "Content Security Policy" in text or "violates" in text
+        error = message.type == "error" and "Failed to load resource" not in text
+        if csp or (error and not self.only_csp):
+            self.errors.append(f"console ({message.type}): {text}")
 
     def page_error(self, error: Any) -> None:
-        self.errors.append(f"uncaught: {error}")
+        if not self.only_csp:
+            self.errors.append(f"uncaught: {error}")
+
+    def csp_violation(self, source: Any, text: str) -> None:
+        self.errors.append(f"CSP violation: {text}")
+
+    def watch_context(self, context: BrowserContext, *, js: bool) -> None:
+        """Fail on requests outside the app and, with JavaScript, on any CSP violation."""
+        context.route("**/*", self.route)
+        if js:
+            context.expose_binding("__reportCspViolation", self.csp_violation)
+            context.add_init_script(CSP_WATCH_SCRIPT)
+
+    def watch_page(self, page: Page) -> None:
+        page.on("console", self.console)
+        page.on("pageerror", self.page_error)
+
+    def collect(self, page: Page) -> None:
+        """Violations the page's current document recorded but had not reported yet."""
+        from playwright.sync_api import Error
+
+        if page.is_closed():
+            return
+        try:
+            found = page.evaluate("window.__cspViolations || []")
+        except Error:  # a page gone mid-navigation has nothing more to say
+            return
+        reported = set(self.errors)
+        self.errors.extend(
+            f"CSP violation: {text}" for text in found if f"CSP violation: {text}" not in reported
+        )
 
 
 OpenPage = Callable[..., "Page"]
@@ -152,9 +206,9 @@ OpenPage = Callable[..., "Page"]
 def open_page(browser: Browser, live_server: Any) -> Iterator[OpenPage]:
     """`open_page(user, js=True, dark=False, viewport=DESKTOP)`: a page in a new context,
     logged in as `user` (or anonymous). Requests anywhere but the app fail the test, and so do
-    errors in the browser console."""
+    errors in the browser console and any Content Security Policy violation on any page."""
     watch = Watch(origin=live_server.url)
-    contexts: list[BrowserContext] = []
+    contexts: list[tuple[BrowserContext, bool]] = []
 
     def _open(
         user: User | None = None,
@@ -172,17 +226,19 @@ def open_page(browser: Browser, live_server: Any) -> Iterator[OpenPage]:
             locale="en-GB",
         )
         context.set_default_timeout(10_000)
-        context.route("**/*", watch.route)
+        watch.watch_context(context, js=js)
         if user is not None:
             login(context, user, live_server.url)
-        contexts.append(context)
+        contexts.append((context, js))
         page = context.new_page()
-        page.on("console", watch.console)
-        page.on("pageerror", watch.page_error)
+        watch.watch_page(page)
         return page
 
     yield _open
-    for context in contexts:
+    for context, js in contexts:
+        if js:
+            for page in context.pages:
+                watch.collect(page)
         context.close()
     assert not watch.external, f"requests outside the app: {watch.external}"
     assert not watch.errors, "errors in the browser:\n" + "\n".join(watch.errors)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from leadership.models import User
-from tests.browser.conftest import login
+from tests.browser.conftest import Watch, login
 from tests.factories import EvidenceFactory, submitted_checkin
 from transitions import services
 from transitions.models import Rating, Shift
@@ -104,9 +104,13 @@ def test_a_failed_autosave_is_shown_and_the_text_kept(
     browser: Any, live_server: Any, pm: User, shifts: list[Shift], failure: str, message: str
 ) -> None:
     # Its own context: the failures below are on purpose, so the console may report them.
+    # A CSP violation still fails the test.
+    watch = Watch(origin=live_server.url, only_csp=True)
     context = browser.new_context(base_url=live_server.url)
+    watch.watch_context(context, js=True)
     login(context, pm, live_server.url)
     page = context.new_page()
+    watch.watch_page(page)
     page.goto("/check-ins/new/")
     page.get_by_role("button", name="Start").click()
     page.wait_for_url("**/check-ins/*/")
@@ -129,4 +133,6 @@ def test_a_failed_autosave_is_shown_and_the_text_kept(
     expect(note).to_have_value("Typed before the connection failed")
     page.wait_for_load_state("networkidle")
     assert not Rating.objects.filter(shift=shift, level__isnull=False).exists()
+    watch.collect(page)
     context.close()
+    assert not watch.errors, watch.errors

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
+from pytest_django.asserts import assertContains, assertNotContains
 
 from leadership.models import User
+from tests.factories import submitted_checkin
+from transitions import services
 from transitions.models import Area, Framework, Shift, ShiftRevision
 
 
@@ -305,6 +309,91 @@ def test_bulk_delete_of_referenced_shifts_is_refused(
     )
     assert b"Secret title" not in response.content
     assert Shift.objects.filter(pk=shifts[0].pk).exists()
+
+
+FOCUS_MARKER = "MARKER-FOCUS-3c9e1d"
+
+
+@pytest.fixture(params=["follows the default", "follows it by name"])
+def peoples_data(
+    request: pytest.FixtureRequest, pm: User, manager: User, shifts: list[Shift]
+) -> list[str]:
+    """A PM with a check-in, focus and a completed review, following the framework as the
+    default or by name: what protects content from deletion. Returns what, of it, the admin
+    would name (the rows' own descriptions) if it listed them."""
+    framework = shifts[0].area.framework
+    if request.param == "follows it by name":
+        pm.framework = framework
+        pm.save(update_fields=["framework"])
+    submitted_checkin(pm, {shifts[0]: 4}, days_ago=5)
+    services.focus_set(person=pm, shift=shifts[1], next_step=FOCUS_MARKER)
+    review, _ = services.review_start(person=pm, manager=manager, framework=framework)
+    for shift in shifts:
+        services.review_rate(
+            review=review, shift=shift, revision=shift.revisions.latest(), changes={"level": 2}
+        )
+    services.review_write(review=review, summary="Fine.", agreed_focus="")
+    services.review_complete(review=review)
+    return [
+        FOCUS_MARKER,
+        "Priya",  # the follower
+        "Check-in of",
+        "Review of",
+        f"{shifts[0].slug}: 4",  # her rating
+        f"{shifts[0].slug}: 2",  # the manager's rating
+    ]
+
+
+def _shows_nothing_of_people(response: HttpResponse, peoples_data: list[str]) -> None:
+    assertContains(response, "cannot be deleted")
+    for text in peoples_data:
+        assertNotContains(response, text)
+
+
+def test_deleting_a_framework_shows_the_editor_nothing_of_peoples_data(
+    editor_client: Client, framework: Framework, peoples_data: list[str]
+) -> None:
+    url = f"/admin/transitions/framework/{framework.pk}/delete/"
+    _shows_nothing_of_people(editor_client.get(url), peoples_data)
+    assertContains(editor_client.get(url), "Retire its areas or shifts instead")
+
+    bulk = {"action": "delete_selected", "_selected_action": [framework.pk]}
+    confirm = editor_client.post("/admin/transitions/framework/", bulk)
+    _shows_nothing_of_people(confirm, peoples_data)
+
+    editor_client.post(url, {"post": "yes"})
+    editor_client.post("/admin/transitions/framework/", {**bulk, "post": "yes"})
+    assert Framework.objects.filter(pk=framework.pk).exists()
+
+
+@pytest.mark.parametrize("model", ["area", "shift"])
+def test_deleting_an_area_or_shift_shows_the_editor_nothing_of_peoples_data(
+    editor_client: Client, shifts: list[Shift], peoples_data: list[str], model: str
+) -> None:
+    pk = shifts[1].area_id if model == "area" else shifts[1].pk
+    url = f"/admin/transitions/{model}/{pk}/delete/"
+    _shows_nothing_of_people(editor_client.get(url), peoples_data)
+    bulk = {"action": "delete_selected", "_selected_action": [pk]}
+    _shows_nothing_of_people(editor_client.post(f"/admin/transitions/{model}/", bulk), peoples_data)
+
+
+def test_deleting_a_person_names_none_of_her_records(
+    client: Client, superuser: User, pm: User, peoples_data: list[str]
+) -> None:
+    from tests.factories import EvidenceFactory
+
+    EvidenceFactory(author=pm, title="MARKER-EVIDENCE-5b0e2a")
+    client.force_login(superuser)
+    url = f"/admin/leadership/user/{pm.pk}/delete/"
+    bulk = {"action": "delete_selected", "_selected_action": [pm.pk]}
+    for response in (client.get(url), client.post("/admin/leadership/user/", bulk)):
+        assertContains(response, "Priya")  # who is deleted
+        assertContains(response, "Focus: 1")  # and how much of hers goes with her
+        for text in [*peoples_data, "MARKER-EVIDENCE-5b0e2a"]:
+            if text != "Priya":
+                assertNotContains(response, text)
+    client.post(url, {"post": "yes"})
+    assert not User.objects.filter(pk=pm.pk).exists()
 
 
 def test_the_editor_cannot_reach_evidence_in_the_admin(editor_client: Client) -> None:
