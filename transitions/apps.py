@@ -8,7 +8,8 @@ class TransitionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from transitions import content
+        from leadership import erasure
+        from transitions import content, services
         from transitions.models import Area, AreaRevision, Framework, Shift, ShiftRevision
 
         for model in (Framework, Area, AreaRevision, Shift, ShiftRevision):
@@ -17,3 +18,4 @@ class TransitionsConfig(AppConfig):
             post_delete.connect(
                 content.content_changed, sender=model, dispatch_uid=f"delete-{name}"
             )
+        erasure.register(services.unfinished_reviews_erase)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Model, QuerySet
 from django.utils import timezone
 
-from leadership import security_log
+from leadership import erasure, security_log
 from leadership.models import User
 from transitions import content, framework_file
 from transitions.models import (
@@ -805,17 +805,20 @@ def review_discard(*, review: Review) -> None:
         _locked_draft(review).delete()
 
 
+def unfinished_reviews_erase(user: User) -> None:
+    """The reviews a person was writing and had not completed go with her account (they are
+    drafts nobody else may see); registered with leadership.erasure."""
+    Review.objects.drafts().filter(manager=user).delete()
+
+
 def account_delete(*, user: User) -> None:
     """Delete a person and everything that is hers: check-ins, evidence, focus, the reviews
     of her, the reviews she had not finished, her sessions and sign-in records. Her reports
     are left without a manager; reviews she completed of others stay in their history, and
     the admin log keeps changes to her account, both without her name."""
-    from leadership.erasure import erase_traces
-
     with transaction.atomic():
         User.objects.filter(manager=user).update(manager=None)
-        Review.objects.drafts().filter(manager=user).delete()
-        erase_traces(user)
+        erasure.erase_traces(user)
         user_id, username = user.pk, user.username
         user.delete()
     security_log.account_deleted(user_id, username)

@@ -133,3 +133,18 @@ def test_deleting_a_person_in_the_admin_leaves_no_sign_in_records_or_name(
     assert [s.get_decoded()["_auth_user_id"] for s in Session.objects.all()] == [str(superuser.pk)]
     deletion = LogEntry.objects.get(object_id=str(pm.pk))
     assert "Priya" not in deletion.object_repr
+
+
+def test_deleting_a_manager_in_the_admin_takes_her_unfinished_reviews_with_her(
+    superuser: User, manager: User, pm: User
+) -> None:
+    from transitions import services
+    from transitions.models import Framework, Review
+
+    framework = Framework.objects.get(slug="ic-to-product-leader")
+    services.review_start(person=pm, manager=manager, framework=framework)
+    admin = Client()
+    admin.force_login(superuser)
+    response = admin.post(f"/admin/leadership/user/{manager.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Review.objects.filter(person=pm).exists()
