@@ -602,6 +602,7 @@ class AreaLevels:
     title: str
     self_level: float | None
     manager_level: float | None
+    self_hidden: bool = False
 
 
 @dataclass
@@ -701,10 +702,13 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
     hidden = hidden_self_ratings(manager, people)
     selves: dict[int, dict[int, dict]] = defaultdict(dict)
     hidden_count: dict[int, int] = defaultdict(int)
+    hidden_areas: dict[int, set[int]] = defaultdict(set)
     for row in self_rows:
         person_id = person_of_checkin[row["checkin_id"]]
         if row["shift_id"] in hidden.get(person_id, ()):
+            # A partial average would be read as the area's: the whole area waits.
             hidden_count[person_id] += 1
+            hidden_areas[person_id].add(row["shift__area_id"])
             continue
         selves[person_id][row["shift_id"]] = row
     managers: dict[int, dict[int, dict]] = defaultdict(dict)
@@ -743,9 +747,13 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
                 is_due=is_checkin_due(person, person.last_checkin, now=now),
                 areas=[
                     AreaLevels(
-                        title=title, self_level=_average(mine), manager_level=_average(theirs)
+                        title=title,
+                        self_level=None if hidden_area else _average(mine),
+                        manager_level=_average(theirs),
+                        self_hidden=hidden_area,
                     )
-                    for _, title, mine, theirs in areas.values()
+                    for area_id, (_, title, mine, theirs) in areas.items()
+                    for hidden_area in [area_id in hidden_areas[person.pk]]
                 ],
                 gaps=gaps,
                 hidden_self=hidden_count.get(person.pk, 0),

@@ -130,6 +130,10 @@ def test_an_open_review_hides_unrated_self_ratings_on_every_manager_page(
     assertNotContains(markdown, "Self: 5")
 
     client.post(f"/team/priya/rate/{slug}/", {f"{slug}-level": 3}, headers=HTMX)
+    # One shift of the area rated: its self-rating is not shown as the area's average.
+    team = client.get("/team/")
+    assertContains(team, "self hidden")
+    assertNotContains(team, "self 5.0")
     timeline = client.get(f"/team/priya/shifts/{slug}/")
     assertNotContains(timeline, "Self-ratings stay hidden")
     assertContains(client.get("/team/priya/packet/?format=md"), "Self: 5 (Role model)")
