@@ -221,6 +221,7 @@ class ShiftStanding:
     previous: int | None
     last_evidence_on: date | None
     revision: ShiftRevision | None = None
+    meaning_changed: bool = False
 
     @property
     def revision_number(self) -> int | None:
@@ -232,7 +233,7 @@ class ShiftStanding:
 
     @property
     def change(self) -> int | None:
-        if self.level is None or self.previous is None:
+        if self.level is None or self.previous is None or self.meaning_changed:
             return None
         return self.level - self.previous
 
@@ -249,6 +250,7 @@ def standings(
     evidence for it. Two queries, each served by an index whatever the history's size."""
     if shifts is None:
         shifts = content.active_shifts(framework)
+    history = content.wording_history(framework.pk)
     latest_two = (
         CheckIn.objects.of(person).submitted().filter(framework=framework).order_by("-submitted_at")
     )
@@ -285,6 +287,9 @@ def standings(
                 previous=previous,
                 last_evidence_on=last_evidence.get(shift.pk),
                 revision=wordings.get(shift.pk),
+                meaning_changed=history.meaning_changed_since(
+                    shift.pk, wordings[shift.pk].number if shift.pk in wordings else None
+                ),
             )
         )
     return result

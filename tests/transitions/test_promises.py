@@ -263,6 +263,15 @@ def test_the_timeline_and_the_team_page_mark_ratings_made_against_earlier_wordin
     assertContains(own, "(earlier wording*)")
 
 
+def test_the_dashboard_marks_a_standing_rated_against_earlier_wording(
+    client: Client, pm: User, reworded: dict[str, Any]
+) -> None:
+    _login(client, pm)
+    assertContains(
+        client.get("/"), "(rated against earlier wording; the meaning has changed since)"
+    )
+
+
 def test_a_draft_never_compares_a_rating_across_a_change_of_meaning(
     client: Client, pm: User, shifts: list[Shift], reworded: dict[str, Any]
 ) -> None:
