@@ -77,10 +77,10 @@ def all_shifts(framework: Framework) -> list[Shift]:
 @dataclass(frozen=True)
 class WordingHistory:
     """What changed in a framework's wording over time: each area's titles (oldest first)
-    and, per shift, the number of its latest revision that changed the meaning."""
+    and, per shift, the numbers of the revisions that changed its meaning."""
 
     area_titles: dict[int, list[tuple[datetime, str]]]
-    last_meaning_change: dict[int, int]
+    meaning_changes: dict[int, tuple[int, ...]]
 
     def area_title_at(self, area_id: int, when: datetime | None, current: str) -> str:
         """The area's title at `when` (None: now)."""
@@ -94,11 +94,21 @@ class WordingHistory:
             title = name
         return title
 
+    def meaning_changed_between(
+        self, shift_id: int, earlier: int | None, later: int | None = None
+    ) -> bool:
+        """Whether a change of meaning lies after revision `earlier` and up to revision
+        `later` (None: up to today's wording): ratings on either side are not comparable."""
+        if earlier is None:
+            return False
+        return any(
+            earlier < number and (later is None or number <= later)
+            for number in self.meaning_changes.get(shift_id, ())
+        )
+
     def meaning_changed_since(self, shift_id: int, revision_number: int | None) -> bool:
         """Whether the shift's meaning changed after the revision a rating was made against."""
-        if revision_number is None:
-            return False
-        return self.last_meaning_change.get(shift_id, 0) > revision_number
+        return self.meaning_changed_between(shift_id, revision_number)
 
 
 def wording_history(framework_id: int) -> WordingHistory:
@@ -110,11 +120,14 @@ def wording_history(framework_id: int) -> WordingHistory:
             .values_list("area_id", "created_at", "title")
         ):
             titles[area_id].append((created_at, title))
-        changes: dict[int, int] = {}
+        changes: dict[int, list[int]] = defaultdict(list)
         for shift_id, number in ShiftRevision.objects.filter(
             shift__area__framework_id=framework_id, kind=ShiftRevision.Kind.MEANING_CHANGE
         ).values_list("shift_id", "number"):
-            changes[shift_id] = max(number, changes.get(shift_id, 0))
-        return WordingHistory(area_titles=dict(titles), last_meaning_change=changes)
+            changes[shift_id].append(number)
+        return WordingHistory(
+            area_titles=dict(titles),
+            meaning_changes={shift_id: tuple(sorted(n)) for shift_id, n in changes.items()},
+        )
 
     return _cached(f"{framework_id}:history", compute)

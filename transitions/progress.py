@@ -46,6 +46,7 @@ class Earlier:
 
     level: int | None
     on: datetime
+    revision_number: int | None = None
     meaning_changed: bool = False
 
     @property
@@ -115,20 +116,27 @@ def _earlier(checkin: CheckIn) -> CheckInQuerySet:
 
 def previous_ratings(checkin: CheckIn) -> dict[int, Earlier]:
     """The ratings (by shift id) of the person's last submitted check-in before this one,
-    each saying whether the shift's meaning changed since. One query."""
-    history = content.wording_history(checkin.framework_id)
+    with the wording revision each was made against. One query."""
     previous_pk = _earlier(checkin).order_by("-submitted_at").values("pk")[:1]
     rows = Rating.objects.filter(checkin_id=Subquery(previous_pk)).values_list(
         "shift_id", "level", "revision__number", "checkin__submitted_at"
     )
     return {
-        shift_id: Earlier(
-            level=level,
-            on=submitted_at,
-            meaning_changed=history.meaning_changed_since(shift_id, number),
-        )
+        shift_id: Earlier(level=level, on=submitted_at, revision_number=number)
         for shift_id, level, number, submitted_at in rows
     }
+
+
+def _compared(
+    earlier: Earlier | None, history: content.WordingHistory, shift_id: int, rated: int | None
+) -> Earlier | None:
+    """`earlier`, saying whether a change of meaning lies between it and a rating made
+    against revision `rated` (None: today's wording)."""
+    if earlier is not None:
+        earlier.meaning_changed = history.meaning_changed_between(
+            shift_id, earlier.revision_number, rated
+        )
+    return earlier
 
 
 def draft_rows(checkin: CheckIn, *, only: Shift | None = None) -> list[RatingRow]:
@@ -164,7 +172,10 @@ def draft_rows(checkin: CheckIn, *, only: Shift | None = None) -> list[RatingRow
             row.rated_wording = rating.revision
             row.meaning_changed = history.meaning_changed_since(shift.pk, rating.revision.number)
         if row.level is not None and previous_on is not None:
-            row.earlier = earlier.get(shift.pk) or Earlier(level=None, on=previous_on)
+            rated = rating.revision.number if rating else None
+            row.earlier = _compared(earlier.get(shift.pk), history, shift.pk, rated) or Earlier(
+                level=None, on=previous_on
+            )
             row.needs_evidence = (
                 row.change is not None and row.change > 0 and shift.pk not in evidenced
             )
@@ -189,7 +200,9 @@ def submitted_rows(checkin: CheckIn) -> list[RatingRow]:
             revision_id=rating.revision_id,
             level=rating.level,
             note=rating.note,
-            earlier=earlier.get(rating.shift_id)
+            earlier=_compared(
+                earlier.get(rating.shift_id), history, rating.shift_id, rating.revision.number
+            )
             or (Earlier(level=None, on=previous_on) if previous_on else None),
             rated_wording=rating.revision,
             meaning_changed=history.meaning_changed_since(rating.shift_id, rating.revision.number),
@@ -540,18 +553,24 @@ def review_rows(
             standing = selves.get(shift.pk)
             found = evidence.get(shift.pk, [])
             last_level, last_number = mine.get(shift.pk, (None, None))
+            judged_number = rating.revision.number if rating else None
             row.reveal = Reveal(
                 self_level=standing.level if standing else None,
                 self_previous=standing.previous if standing else None,
                 self_meaning_changed=bool(
-                    standing and history.meaning_changed_since(shift.pk, standing.revision_number)
+                    standing
+                    and history.meaning_changed_between(
+                        shift.pk, standing.revision_number, judged_number
+                    )
                 ),
                 evidence=found[:EVIDENCE_PER_SHIFT],
                 evidence_count=len(found),
                 evidence_since=last.completed_at if last else None,
                 last_level=last_level,
                 last_on=my_last.completed_at if my_last and last_level else None,
-                last_meaning_changed=history.meaning_changed_since(shift.pk, last_number),
+                last_meaning_changed=history.meaning_changed_between(
+                    shift.pk, last_number, judged_number
+                ),
             )
         rows.append(row)
     return rows
@@ -771,9 +790,8 @@ def _gap(own: dict[str, Any], judged: dict[str, Any]) -> Gap:
     """A gap between the latest self and manager ratings of a shift, named by the wording
     her self-rating was made against."""
     history = content.wording_history(own["shift__area__framework_id"])
-    earlier = history.meaning_changed_since(
-        own["shift_id"], own["revision__number"]
-    ) or history.meaning_changed_since(judged["shift_id"], judged["revision__number"])
+    numbers = sorted([own["revision__number"], judged["revision__number"]])
+    earlier = history.meaning_changed_between(own["shift_id"], *numbers)
     return Gap(
         shift_slug=own["shift__slug"],
         shift_text=own["revision__to_text"],

@@ -263,6 +263,24 @@ def test_the_timeline_and_the_team_page_mark_ratings_made_against_earlier_wordin
     assertContains(own, "(earlier wording*)")
 
 
+def test_two_check_ins_under_the_same_wording_stay_comparable_after_a_change(
+    client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    submitted_checkin(pm, dict.fromkeys(shifts, 2), days_ago=40)
+    before = submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=20)
+    _change_meaning(shifts[0], "running one squad", "running a whole product group")
+    after = submitted_checkin(pm, dict.fromkeys(shifts, 4), days_ago=1)
+    _login(client, pm)
+    both_old = {r.shift.pk: r for r in progress.submitted_rows(before)}[shifts[0].pk]
+    assert both_old.change == 1
+    across = {r.shift.pk: r for r in progress.submitted_rows(after)}[shifts[0].pk]
+    assert across.change is None
+    assert across.earlier is not None
+    assert across.earlier.meaning_changed
+    assertContains(client.get(f"/check-ins/{after.pk}/"), "against different wording")
+    assertContains(client.get(f"/check-ins/{before.pk}/"), "↑ up 1 from Exploring")
+
+
 def test_the_dashboard_marks_a_standing_rated_against_earlier_wording(
     client: Client, pm: User, reworded: dict[str, Any]
 ) -> None:
