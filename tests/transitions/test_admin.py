@@ -307,7 +307,8 @@ def test_bulk_delete_of_referenced_shifts_is_refused(
         "/admin/transitions/shift/",
         {"action": "delete_selected", "_selected_action": [shifts[0].pk], "post": "yes"},
     )
-    assert b"Secret title" not in response.content
+    assertNotContains(response, "Secret title", status_code=response.status_code)
+    assert response.status_code in (200, 302)
     assert Shift.objects.filter(pk=shifts[0].pk).exists()
 
 
@@ -417,10 +418,10 @@ def test_cached_framework_content_follows_every_edit(
     editor_client.post(
         "/admin/transitions/shift/", {"action": "retire", "_selected_action": [shift.pk]}
     )
-    assert "leading PMs" not in reader.get("/framework/").content.decode()
+    assertNotContains(reader.get("/framework/"), "leading PMs")
 
     area = shifts[1].area
     editor_client.post(
         "/admin/transitions/area/", {"action": "retire", "_selected_action": [area.pk]}
     )
-    assert area.title not in reader.get("/framework/").content.decode()
+    assertNotContains(reader.get("/framework/"), area.title)

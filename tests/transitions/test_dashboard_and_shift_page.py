@@ -189,7 +189,7 @@ def test_the_check_in_nudge_follows_the_personal_cadence(
     from tests.factories import submitted_checkin
 
     submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=20)
-    assert "A check-in is due" not in pm_client.get("/").content.decode()
+    assertNotContains(pm_client.get("/"), "A check-in is due")
     pm.checkin_interval_days = 14
     pm.save()
     assert "A check-in is due" in pm_client.get("/").content.decode()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.utils import timezone
+from pytest_django.asserts import assertNotContains
 
 from leadership.models import User
 from transitions.models import Focus, Shift
@@ -88,6 +89,6 @@ def test_others_cannot_clear_my_focus(
     for person in (other_pm, manager):
         client.force_login(person)
         assert client.post(f"/focus/{focus.pk}/clear/").status_code == 404
-        assert "Run the planning session" not in client.get("/focus/").content.decode()
+        assertNotContains(client.get("/focus/"), "Run the planning session")
     focus.refresh_from_db()
     assert focus.is_active
