@@ -237,36 +237,33 @@ class AreaInline(admin.TabularInline):
         return formset
 
 
-class ShiftRevisionInline(admin.TabularInline):
+class HistoryInline(admin.TabularInline):
+    """A revision history, newest first: kept as it was written, never edited here."""
+
+    extra = 0
+    can_delete = False
+    ordering = ["-number"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields or [])
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ShiftRevisionInline(HistoryInline):
     model = ShiftRevision
     verbose_name_plural = "Wording history (newest first)"
     fields = ["number", "kind", "from_text", "to_text", "note", "created_by", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["-number"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
-class AreaRevisionInline(admin.TabularInline):
+class AreaRevisionInline(HistoryInline):
     model = AreaRevision
     verbose_name_plural = "Title history (newest first)"
     fields = ["number", "title", "created_by", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["-number"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Framework)
@@ -316,6 +313,9 @@ class AreaAdmin(RetireActionsMixin, admin.ModelAdmin):
         return area.shift_count  # type: ignore[attr-defined]
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if not isinstance(formset, OrderedInlineFormSet):
+            formset.save()  # the title history: read-only, so this saves nothing
+            return
         with transaction.atomic():
             formset.save_in_order(
                 save_one=lambda shift_form, shift: shift_form.save_shift(shift, request.user)

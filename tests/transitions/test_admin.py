@@ -173,6 +173,11 @@ def _area_form(area: Area, shifts: list[Shift], orders: dict[int, int]) -> dict[
         "shifts-INITIAL_FORMS": str(len(shifts)),
         "shifts-MIN_NUM_FORMS": "0",
         "shifts-MAX_NUM_FORMS": "1000",
+        # The read-only title history sends its management form too, with no rows to save.
+        "revisions-TOTAL_FORMS": "0",
+        "revisions-INITIAL_FORMS": "0",
+        "revisions-MIN_NUM_FORMS": "0",
+        "revisions-MAX_NUM_FORMS": "0",
     }
     for i, shift in enumerate(shifts):
         data.update(

@@ -578,11 +578,31 @@ def test_a_login_with_an_overlong_username_is_refused_clearly(
 # Area titles keep their history
 
 
-def test_renaming_an_area_keeps_its_earlier_title(editor: User, shifts: list[Shift]) -> None:
+def test_renaming_an_area_in_the_admin_keeps_its_earlier_title(
+    client: Client, editor: User, shifts: list[Shift]
+) -> None:
     area = Area.objects.get(pk=shifts[0].area_id)
     before = area.title
-    area.title = "Renamed"
-    services.area_save(area=area, by=editor)
+    _login(client, editor)
+    url = f"/admin/transitions/area/{area.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update({"title": "Renamed", "slug": area.slug, "framework": area.framework_id})
+    inlines = client.get(url).context["inline_admin_formsets"]
+    for inline in inlines:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for index, inline_form in enumerate(inline.formset.forms):
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None:
+                    data[f"{inline.formset.prefix}-{index}-{name}"] = value
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
     titles = list(area.revisions.order_by("number").values_list("title", flat=True))
     assert titles == [before, "Renamed"]
+    page = client.get(url)
+    assertContains(page, "Title history (newest first)")
+    assertContains(page, before)
     assert ReviewRating.objects.count() == 0  # nothing of people's was touched

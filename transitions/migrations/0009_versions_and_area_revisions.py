@@ -17,6 +17,23 @@ def first_area_revisions(apps, schema_editor):
     )
 
 
+def editors_read_title_history(apps, schema_editor):
+    """Content editors see an area's title history in the admin, as they see a shift's."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("transitions")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    view = Permission.objects.filter(
+        content_type__app_label="transitions", codename="view_arearevision"
+    )
+    for group in Group.objects.filter(name="Content editors"):
+        group.permissions.add(*view)
+
+
 def no_area_revisions(apps, schema_editor):
     apps.get_model("transitions", "AreaRevision").objects.all().delete()
 
@@ -97,4 +114,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(first_area_revisions, no_area_revisions),
+        migrations.RunPython(editors_read_title_history, migrations.RunPython.noop),
     ]
