@@ -132,54 +132,19 @@
   });
 })();
 
-// Nothing typed is lost: an autosave area ([data-autosave]) edited since its last successful
-// save is sent once more, with `keepalive`, when the page is hidden or closed (a reload, a
-// closed tab, a switch to another app on a phone) — before htmx's delayed save had its turn.
-// If an area's last save failed, leaving the page asks for confirmation first.
+// Nothing typed is lost: an autosave area ([data-autosave]) whose fields differ from what was
+// last saved is sent once more, with `keepalive`, when the page is hidden or closed (a reload,
+// a closed tab, a switch to another app on a phone) — before htmx's delayed save had its turn.
+// A form being submitted carries its own fields, so its areas are not sent again. If an area's
+// last save failed, leaving the page asks for confirmation first.
 (function () {
   "use strict";
 
-  var state = new Map(); // area -> {edits, sent, failed}
+  var saved = new WeakMap(); // area -> its fields as last saved (or as the page showed them)
+  var failed = new WeakSet();
+  var submitting = null;
 
-  function areaOf(node) {
-    return node && node.closest ? node.closest("[data-autosave]") : null;
-  }
-
-  function entry(area) {
-    if (!state.has(area)) state.set(area, { edits: 0, sent: 0, failed: false });
-    return state.get(area);
-  }
-
-  function edited(event) {
-    var area = areaOf(event.target);
-    if (area) entry(area).edits += 1;
-  }
-  document.addEventListener("input", edited);
-  document.addEventListener("change", edited);
-
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var area = areaOf(event.detail.elt);
-    if (area && state.has(area)) state.get(area).sent = state.get(area).edits;
-  });
-
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var area = areaOf(event.detail.elt);
-    if (!area || !state.has(area)) return;
-    var item = state.get(area);
-    var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    item.failed = !(event.detail.successful || status === 409 || status === 422);
-    if (!item.failed && item.edits === item.sent) state.delete(area);
-  });
-
-  function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-    } catch (error) {
-      return "";
-    }
-  }
-
-  // The area's fields as htmx would send them, without the version it was loaded at: this is
+  // The area's fields as htmx sends them, without the version it was loaded at: a flush is
   // the page's latest text, saved over whatever its own in-flight save may have left.
   function payload(area) {
     var names = (area.getAttribute("hx-params") || "").split(",");
@@ -195,22 +160,78 @@
     return data;
   }
 
+  function remember(root) {
+    var areas = root.matches && root.matches("[data-autosave]") ? [root] : [];
+    if (root.querySelectorAll) {
+      areas = areas.concat(Array.prototype.slice.call(root.querySelectorAll("[data-autosave]")));
+    }
+    areas.forEach(function (area) {
+      if (!saved.has(area)) saved.set(area, payload(area).toString());
+    });
+  }
+
+  function areaOf(node) {
+    return node && node.closest ? node.closest("[data-autosave]") : null;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { remember(document); });
+  document.addEventListener("htmx:load", function (event) { remember(event.detail.elt); });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var area = areaOf(event.detail.elt);
+    if (area) area.dataset.sending = payload(area).toString();
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var area = areaOf(event.detail.elt);
+    if (!area) return;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (event.detail.successful) {
+      saved.set(area, area.dataset.sending || payload(area).toString());
+      failed.delete(area);
+    } else if (status === 409) {
+      // Changed elsewhere: the person has both answers in front of her and chooses again;
+      // leaving the page must not send hers over the other one.
+      saved.set(area, payload(area).toString());
+      failed.delete(area);
+    } else if (status !== 422) {
+      failed.add(area);
+    }
+  });
+
+  document.addEventListener("submit", function (event) { submitting = event.target; });
+
+  function unsaved() {
+    return Array.prototype.filter.call(document.querySelectorAll("[data-autosave]"), function (area) {
+      if (submitting && submitting.contains(area)) return false;
+      return saved.has(area) && saved.get(area) !== payload(area).toString();
+    });
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
   function flush() {
-    state.forEach(function (item, area) {
-      if (item.edits === 0 || !area.isConnected) return;
+    unsaved().forEach(function (area) {
       var url = area.getAttribute("hx-post");
       if (!url) return;
+      var data = payload(area);
       try {
         fetch(url, {
           method: "POST",
-          body: payload(area),
+          body: data,
           keepalive: true,
           credentials: "same-origin",
           headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" }
         });
-        item.edits = 0;
+        saved.set(area, data.toString());
       } catch (error) {
-        item.failed = true;
+        failed.add(area);
       }
     });
   }
@@ -220,9 +241,10 @@
   });
   window.addEventListener("pagehide", flush);
   window.addEventListener("beforeunload", function (event) {
-    var failed = false;
-    state.forEach(function (item) { failed = failed || item.failed; });
-    if (failed) {
+    var broken = Array.prototype.some.call(document.querySelectorAll("[data-autosave]"), function (area) {
+      return failed.has(area) && !(submitting && submitting.contains(area));
+    });
+    if (broken) {
       event.preventDefault();
       event.returnValue = "";
       return;
