@@ -156,3 +156,25 @@ def test_every_personas_demo_data_is_honest(db: None) -> None:
 
     assert not Evidence.objects.filter(happened_on__gt=today).exists()
     assert not Evidence.objects.filter(created_at__gt=now).exists()
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_leaves_unread_notifications_that_open_for_their_recipient(
+    db: None, client
+) -> None:
+    from django.core import mail
+
+    from transitions.models import Notification
+
+    call_command("seed_demo")
+    assert mail.outbox == []  # history, not news: nothing is sent by seeding
+    for username in ("priya", "sam", "marco"):
+        person = User.objects.get(username=username)
+        mine = Notification.objects.filter(recipient=person)
+        assert mine.unread().exists(), username
+        client.force_login(person)
+        for notification in mine:
+            response = client.get(f"/notifications/{notification.pk}/", follow=True)
+            assert response.status_code == 200, (username, notification.text)
+    told_of_evidence = Notification.objects.filter(kind="evidence_shared")
+    assert set(told_of_evidence.values_list("recipient__username", flat=True)) == {"marco"}
