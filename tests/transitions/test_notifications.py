@@ -534,6 +534,7 @@ def test_a_notification_link_answers_404_once_access_is_lost(
 def test_preferences_are_saved_and_stop_waiting_email(client: Client, manager: User) -> None:
     notifications.notify(Kind.EVIDENCE_SHARED, recipient=manager, text="Priya shared evidence.")
     client.force_login(manager)
+    assertContains(client.get("/account/"), 'href="/notifications/preferences/"')
     page = client.get("/notifications/preferences/")
     assertContains(page, "<legend>A report shared evidence</legend>", html=False)
     data = {f"{kind}-email": "immediately" for kind in notifications.KINDS}
