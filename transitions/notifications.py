@@ -144,6 +144,12 @@ def unsubscribe_target(token: str) -> tuple[User, list[str]] | None:
     return (person, kinds) if person else None
 
 
+def erase_about(user: User) -> None:
+    """What others were told of a person names her: it goes with her account (registered with
+    leadership.erasure). Her own notifications go with her by their foreign key."""
+    Notification.objects.filter(actor=user).delete()
+
+
 def after_commit(event: Callable[..., Any], **kwargs: Any) -> None:
     """Run an event function once the current transaction commits (never if it rolls back).
     A failure to notify is logged, never undoes or fails the write that happened."""

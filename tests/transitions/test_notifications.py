@@ -549,3 +549,14 @@ def test_preferences_are_saved_and_stop_waiting_email(client: Client, manager: U
     assert tasks.queue_digests() == 0  # what waited for the digest will not be emailed
     bad = client.post("/notifications/preferences/", {**data, "checkin_due-email": "hourly"})
     assertContains(bad, "Choose how to be emailed", status_code=422)
+
+
+def test_what_others_were_told_of_a_person_goes_with_her_account(
+    pm: User, manager: User, shifts: list[Shift], django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkin_submit(checkin=_draft_ready(pm, shifts))
+        services.review_complete(review=_review_ready(pm, manager, shifts))
+    assert _told() == [("marco", Kind.CHECKIN_SUBMITTED), ("priya", Kind.REVIEW_COMPLETED)]
+    services.account_delete(user=pm)
+    assert _told() == []  # marco's, which named her, and her own
