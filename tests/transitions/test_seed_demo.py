@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from leadership.models import User
 
@@ -160,14 +162,20 @@ def test_every_personas_demo_data_is_honest(db: None) -> None:
 
 @override_settings(DEBUG=True)
 def test_seed_demo_leaves_unread_notifications_that_open_for_their_recipient(
-    db: None, client
+    db: None, client, django_capture_on_commit_callbacks
 ) -> None:
     from django.core import mail
 
     from transitions.models import Notification
 
-    call_command("seed_demo")
-    assert mail.outbox == []  # history, not news: nothing is sent by seeding
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    # History, not news: seeding tells nobody of anything now and sends nothing.
+    assert mail.outbox == []
+    assert (
+        Notification.objects.filter(created_at__gt=timezone.now() - timedelta(hours=1)).count() == 0
+    )
+    assert Notification.objects.filter(recipient__username="marco").count() <= 8
     for username in ("priya", "sam", "marco"):
         person = User.objects.get(username=username)
         mine = Notification.objects.filter(recipient=person)

@@ -315,16 +315,17 @@ class Command(BaseCommand):
                     "title": title,
                     "body": body,
                     "link": "",
-                    "visibility": Evidence.Visibility.SHARED
-                    if shared
-                    else Evidence.Visibility.PRIVATE,
+                    "visibility": Evidence.Visibility.PRIVATE,
                     "shifts": linked,
                 },
             )
-            # Logged on the day it happened, as a diligent PM would.
+            # Logged on the day it happened, as a diligent PM would; shared then too, so it
+            # is history and nobody is notified of it now (_notifications tells of it).
             logged_at = timezone.now() - timedelta(days=days_ago)
             Evidence.objects.filter(pk=evidence.pk).update(
-                created_at=logged_at, updated_at=logged_at
+                created_at=logged_at,
+                updated_at=logged_at,
+                visibility=Evidence.Visibility.SHARED if shared else Evidence.Visibility.PRIVATE,
             )
             added += 1
         return added
