@@ -6,6 +6,18 @@ names and dates only (never an evidence body, a note or a comment), and its link
 target page, whose own access check answers 404 once the recipient may no longer see it.
 Emails leave through the task queue (transitions/tasks.py), enqueued after the notification
 is committed.
+
+A new event, from inside the service's transaction:
+
+    notifications.after_commit(
+        notifications.notify,
+        kind=notifications.Kind.ONE_ON_ONE_ITEM_ADDED,
+        recipient=other_person,
+        actor=author,
+        target=item,
+        text=f"{author.display_name} added an item to your 1:1.",  # nothing private
+        url=reverse("one_on_one", args=[author.username]),
+    )
 """
 
 from __future__ import annotations
