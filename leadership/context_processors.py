@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -9,14 +10,26 @@ from leadership.models import User
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """`has_reports`: whether to offer the Team page (one query, only when a page asks)."""
+    """`has_reports`: whether to offer the Team page; `unread_notifications`: the count in
+    the navigation. One query for both, only when a page asks."""
     user = getattr(request, "user", None)
 
-    def has_reports() -> bool:
-        return bool(
-            user is not None
-            and user.is_authenticated
-            and User.objects.direct_reports_of(user).exists()
+    def counts() -> dict[str, Any]:
+        if user is None or not user.is_authenticated:
+            return {"has_reports": False, "unread": 0}
+        row = (
+            User.objects.filter(pk=user.pk)
+            .values("pk")
+            .annotate(
+                has_reports=Exists(User.objects.direct_reports_of(OuterRef("pk"))),
+                unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)),
+            )
+            .first()
         )
+        return row or {"has_reports": False, "unread": 0}
 
-    return {"has_reports": SimpleLazyObject(has_reports)}
+    nav = SimpleLazyObject(counts)
+    return {
+        "has_reports": SimpleLazyObject(lambda: bool(nav["has_reports"])),
+        "unread_notifications": SimpleLazyObject(lambda: int(nav["unread"])),
+    }

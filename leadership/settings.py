@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "leadership",
     "transitions",
 ]
@@ -194,6 +196,21 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+# Emails and digests leave the request through the task queue (transitions/tasks.py).
+# "database" stores tasks in the database for `manage.py db_worker` to run (production);
+# "immediate" runs them in the request once it commits (development: `make run` prints the
+# email on the console with no worker to start).
+_TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_TASKS_BACKEND = env_str("DJANGO_TASKS_BACKEND", "immediate" if DEBUG else "database")
+if _TASKS_BACKEND not in _TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND must be one of {sorted(_TASKS_BACKENDS)}, not {_TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_TASKS_BACKEND], "QUEUES": ["default"]}}
+
 # The app's public address, for links in emails (e.g. https://leadership.example.com).
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 

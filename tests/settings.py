@@ -18,3 +18,5 @@ SECURE_SSL_REDIRECT = False
 # Framework content is cached in production with Redis; here in memory, cleared per test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHE_FRAMEWORK_CONTENT = True
+# Tasks run in the test, synchronously, once the transaction that enqueued them commits.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

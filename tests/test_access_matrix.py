@@ -27,8 +27,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from leadership.models import User
 from tests.factories import EvidenceFactory, submitted_checkin
 from tests.html_page import Page
-from transitions import services
-from transitions.models import CheckIn, Evidence, Focus, Review, Shift
+from transitions import notifications, services
+from transitions.models import CheckIn, Evidence, Focus, Notification, Review, Shift
 
 PERSONAS = ["anonymous", "owner", "other_pm", "manager", "other_manager", "editor", "superuser"]
 LOGGED_IN = PERSONAS[1:]
@@ -56,6 +56,8 @@ class World:
     focus: Focus
     completed: Review
     review_draft: Review
+    notification: Notification
+    unsubscribe_token: str
 
 
 @pytest.fixture
@@ -80,6 +82,15 @@ def world(pm: User, manager: User, other_pm: User, shifts: list[Shift]) -> World
         focus=services.focus_set(person=pm, shift=shifts[1], next_step="Next"),
         completed=completed,
         review_draft=review_draft,
+        notification=Notification.objects.create(
+            recipient=pm,
+            kind="review_completed",
+            actor=manager,
+            text="Marco completed a review of your progress.",
+            url=f"/reviews/{completed.pk}/",
+            email="never",
+        ),
+        unsubscribe_token=notifications.unsubscribe_token(pm, ["review_completed"]),
     )
 
 
@@ -215,6 +226,31 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda w: f"/team/priya/shifts/{w.shift.slug}/", only({"manager": 200}), WRONG_METHOD)
     ],
     "team_packet": [Row(lambda w: "/team/priya/packet/", only({"manager": 200}), WRONG_METHOD)],
+    # Notifications: everyone has her own list and preferences; one notification is hers.
+    "notification_list": [Row(lambda w: "/notifications/", members(200), WRONG_METHOD)],
+    "notification_read_all": [Row(lambda w: "/notifications/read/", WRONG_METHOD, members(302))],
+    "notification_preferences": [
+        Row(lambda w: "/notifications/preferences/", members(200), members(422))
+    ],
+    "notification_open": [
+        Row(lambda w: f"/notifications/{w.notification.pk}/", only({"owner": 302}), WRONG_METHOD)
+    ],
+    "notification_read": [
+        Row(
+            lambda w: f"/notifications/{w.notification.pk}/read/",
+            WRONG_METHOD,
+            only({"owner": 302}),
+        )
+    ],
+    # Public: the signed link in an email works without logging in, for its recipient only.
+    "notification_unsubscribe": [
+        Row(
+            lambda w: f"/notifications/unsubscribe/{w.unsubscribe_token}/",
+            everyone(200),
+            everyone(200),
+        ),
+        Row(lambda w: "/notifications/unsubscribe/not-a-token/", everyone(404), everyone(404)),
+    ],
 }
 
 
@@ -363,13 +399,24 @@ WRITES: dict[tuple[str, int], Write] = {
     ("team_review_new", 0): Write("manager", lambda w: {}, prepare=_no_review_draft),
     ("team_review_discard", 0): Write("manager", lambda w: {}),
     ("team_review_rate", 0): Write("manager", lambda w: _rated(w, 5)),
+    ("notification_read_all", 0): Write("owner", lambda w: {}),
+    ("notification_read", 0): Write("owner", lambda w: {}),
+    ("notification_preferences", 0): Write(
+        "owner",
+        lambda w: {f"{kind}-email": "never" for kind in notifications.KINDS},
+    ),
 }
+
+# The one-click unsubscribe is POSTed by mail clients (RFC 8058), which send no CSRF token:
+# the signed token in its URL is its credential, and it only ever names its own recipient
+# (tests/transitions/test_notifications.py). A bad token is refused for everyone.
+NO_CSRF = {("notification_unsubscribe", 0), ("notification_unsubscribe", 1)}
 
 STATE_CHANGING = [
     (name, index)
     for name, rows in MATRIX.items()
     for index, row in enumerate(rows)
-    if row.post["owner"] != 405
+    if row.post["owner"] != 405 and (name, index) not in NO_CSRF
 ]
 
 
@@ -469,6 +516,8 @@ SEEN_BY: dict[str, set[str]] = {
     "zqOtherSubmittedNote": {"other_pm"},
     "zqOtherFocusStep": {"other_pm"},
     "zqOtherReviewComment": {"other_pm", "other_manager"},
+    # A notification is its recipient's alone.
+    "zqOwnerNotificationText": {"owner"},
 }
 
 
@@ -520,6 +569,11 @@ def marked(
         summary="zqReviewSummary", agreed_focus="zqReviewAgreedFocus"
     )
     w.completed.ratings.filter(shift=shift).update(comment="zqReviewComment")
+    Notification.objects.filter(pk=w.notification.pk).update(text="zqOwnerNotificationText")
+    # The events that exist tell the manager and the owner; their texts carry no private word.
+    notifications.checkin_submitted(checkin_id=w.submitted.pk)
+    notifications.evidence_shared(evidence_id=w.shared.pk)
+    notifications.review_completed(review_id=w.completed.pk)
     services.review_write(
         review=w.review_draft,
         summary="zqDraftReviewSummary",
@@ -535,6 +589,7 @@ def marked(
     others_checkin = submitted_checkin(other_pm, dict.fromkeys(shifts, 2), days_ago=20)
     others_checkin.ratings.filter(shift=shift).update(note="zqOtherSubmittedNote")
     services.focus_set(person=other_pm, shift=shift, next_step="zqOtherFocusStep")
+    notifications.evidence_shared(evidence_id=w.private.pk)  # private: nobody is told
     others_review, _ = services.review_start(
         person=other_pm, manager=other_manager, framework=shift.area.framework
     )

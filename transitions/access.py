@@ -20,6 +20,7 @@ from transitions.models import (
     EvidenceQuerySet,
     Focus,
     Framework,
+    Notification,
     Review,
     ReviewQuerySet,
     Shift,
@@ -147,3 +148,12 @@ def review_for_person(user: User, pk: int) -> Review:
         security_log.access_denied(user, "own review", pk)
         raise Http404("No such review.")
     return review
+
+
+def notification_for(user: User, pk: int) -> Notification:
+    """A notification of the user's own; nobody else's exists for her."""
+    notification = Notification.objects.for_recipient(user).filter(pk=pk).first()
+    if notification is None:
+        security_log.access_denied(user, "notification", pk)
+        raise Http404("No such notification.")
+    return notification

@@ -9,7 +9,7 @@ class TransitionsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from leadership import erasure
-        from transitions import content, services
+        from transitions import content, notifications, services
         from transitions.models import Area, AreaRevision, Framework, Shift, ShiftRevision
 
         for model in (Framework, Area, AreaRevision, Shift, ShiftRevision):
@@ -19,3 +19,4 @@ class TransitionsConfig(AppConfig):
                 content.content_changed, sender=model, dispatch_uid=f"delete-{name}"
             )
         erasure.register(services.unfinished_reviews_erase)
+        erasure.register(notifications.erase_about)

@@ -6,6 +6,7 @@ from operator import or_
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
@@ -649,3 +650,114 @@ class ReviewRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shift.slug}: {self.level}"
+
+
+class NotificationKind(models.TextChoices):
+    """Every event someone may be told about. Defaults per kind are in `notifications.KINDS`."""
+
+    CHECKIN_SUBMITTED = "checkin_submitted", "A report submitted a check-in"
+    EVIDENCE_SHARED = "evidence_shared", "A report shared evidence"
+    REVIEW_ACKNOWLEDGED = "review_acknowledged", "A report acknowledged a review"
+    REVIEW_COMPLETED = "review_completed", "Your manager completed a review"
+    ONE_ON_ONE_ITEM_ADDED = "one_on_one_item_added", "A 1:1 agenda item was added"
+    ACTION_ITEM_DUE = "action_item_due", "An action item is due"
+    CHECKIN_DUE = "checkin_due", "Your check-in is due"
+
+
+class EmailChoice(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately"
+    DIGEST = "digest", "In a daily digest"
+    NEVER = "never", "Never"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_recipient(self, user: AbstractBaseUser) -> NotificationQuerySet:
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def digest_pending(self) -> NotificationQuerySet:
+        """Told by digest and not yet emailed: what happened since the last digest."""
+        return self.filter(email=EmailChoice.DIGEST, emailed_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An event told to one person. Its text is built without private content, and its link
+    goes through the target page's own access check, so it reveals nothing its recipient may
+    not see (if she loses access, the link answers 404)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    email = models.CharField(
+        max_length=12,
+        choices=EmailChoice.choices,
+        help_text="How it is emailed, from the recipient's preference when it was created.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it left by email, alone or in a digest: sent once."
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_type__isnull=True, target_id__isnull=True)
+                | Q(target_type__isnull=False, target_id__isnull=False),
+                name="notification_target_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(emailed_at__isnull=True) | ~Q(email=EmailChoice.NEVER),
+                name="notification_never_emailed_when_never",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind; without a row, the kind's default applies."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    enabled = models.BooleanField(default=True)
+    email = models.CharField(max_length=12, choices=EmailChoice.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="notification_preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.email}"

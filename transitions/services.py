@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from leadership import erasure, security_log
 from leadership.models import User
-from transitions import content, framework_file
+from transitions import content, framework_file, notifications
 from transitions.models import (
     Area,
     AreaRevision,
@@ -324,6 +324,8 @@ def evidence_create(
                 **{name: data[name] for name in _EVIDENCE_FIELDS},
             )
             evidence.shifts.set(data["shifts"])
+            if evidence.visibility == Evidence.Visibility.SHARED:
+                notifications.after_commit(notifications.evidence_shared, evidence_id=evidence.pk)
     except IntegrityError:
         # Two identical submissions raced; the other one won and holds the same content.
         existing = Evidence.objects.filter(author=author, submission_key=submission_key).first()
@@ -339,19 +341,27 @@ def evidence_update(*, evidence: Evidence, data: dict[str, Any], expected_versio
         current = Evidence.objects.select_for_update().get(pk=evidence.pk)
         if current.version != expected_version:
             raise EditConflict(current)
+        was_shared = current.visibility == Evidence.Visibility.SHARED
         for name in _EVIDENCE_FIELDS:
             setattr(current, name, data[name])
         current.version += 1
         current.save()
         current.shifts.set(data["shifts"])
+        if not was_shared and current.visibility == Evidence.Visibility.SHARED:
+            notifications.after_commit(notifications.evidence_shared, evidence_id=current.pk)
     return current
 
 
 def evidence_set_visibility(*, evidence: Evidence, visibility: str) -> Evidence:
     """Share or unshare evidence; it counts as an edit, so open forms learn of it."""
-    Evidence.objects.filter(pk=evidence.pk).exclude(visibility=visibility).update(
-        visibility=visibility, version=F("version") + 1, updated_at=timezone.now()
-    )
+    with transaction.atomic():
+        changed = (
+            Evidence.objects.filter(pk=evidence.pk)
+            .exclude(visibility=visibility)
+            .update(visibility=visibility, version=F("version") + 1, updated_at=timezone.now())
+        )
+        if changed and visibility == Evidence.Visibility.SHARED:
+            notifications.after_commit(notifications.evidence_shared, evidence_id=evidence.pk)
     evidence.refresh_from_db(fields=["visibility", "version", "updated_at"])
     return evidence
 
@@ -593,6 +603,7 @@ def _submit(locked: CheckIn) -> None:
     locked.status = CheckIn.Status.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    notifications.after_commit(notifications.checkin_submitted, checkin_id=locked.pk)
 
 
 def checkin_submit(*, checkin: CheckIn) -> CheckIn:
@@ -755,6 +766,7 @@ def _complete(locked: Review) -> None:
     locked.status = Review.Status.COMPLETED
     locked.completed_at = timezone.now()
     locked.save(update_fields=["status", "completed_at", "updated_at"])
+    notifications.after_commit(notifications.review_completed, review_id=locked.pk)
 
 
 def review_complete(*, review: Review) -> Review:

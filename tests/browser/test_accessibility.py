@@ -29,6 +29,7 @@ from tests.browser.conftest import (
     horizontal_overflow,
     screenshot,
 )
+from transitions import notifications
 from transitions.models import CheckIn, Evidence, Review, Shift
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -100,6 +101,8 @@ def pm_pages(demo: Demo) -> list[Visit]:
         Visit("pm-account-delete", "/account/delete/", dark=False),
         Visit("pm-password-change", "/accounts/password_change/", dark=False),
         Visit("pm-review", f"/reviews/{demo.review.pk}/", main=True),
+        Visit("pm-notifications", "/notifications/", main=True),
+        Visit("pm-notification-preferences", "/notifications/preferences/"),
         Visit("pm-not-found", "/no-such-page/", status=404, dark=False),
     ]
 
@@ -115,6 +118,7 @@ def manager_pages(demo: Demo) -> list[Visit]:
         Visit("manager-review-discard", "/team/priya/reviews/discard/", dark=False),
         Visit("manager-report-shift", f"/team/priya/shifts/{slug}/"),
         Visit("manager-packet", "/team/priya/packet/"),
+        Visit("manager-notifications", "/notifications/"),
     ]
 
 
@@ -122,8 +126,10 @@ def editor_pages(demo: Demo) -> list[Visit]:
     return [Visit("editor-dashboard", "/"), Visit("editor-framework", "/framework/")]
 
 
-def anonymous_pages() -> list[Visit]:
+def anonymous_pages(demo: Demo) -> list[Visit]:
+    token = notifications.unsubscribe_token(demo.priya, ["review_completed"])
     return [
+        Visit("anonymous-unsubscribe", f"/notifications/unsubscribe/{token}/"),
         Visit("anonymous-login", "/accounts/login/", main=True),
         Visit("anonymous-password-reset", "/accounts/password_reset/"),
         Visit("anonymous-password-reset-done", "/accounts/password_reset/done/", dark=False),
@@ -208,7 +214,7 @@ def test_editor_pages_and_the_admin(open_page: Any, demo: Demo, dark: bool) -> N
 
 @pytest.mark.parametrize("dark", SCHEMES)
 def test_anonymous_pages(open_page: Any, demo: Demo, dark: bool) -> None:
-    sweep(open_page, None, anonymous_pages(), dark=dark)
+    sweep(open_page, None, anonymous_pages(demo), dark=dark)
     # A failed login shows the error tied to the form, and passes the same checks.
     page = open_page(None, dark=dark, viewport=NARROW_PHONE if dark else DESKTOP)
     page.goto("/accounts/login/")

@@ -231,3 +231,30 @@ def test_settings_read_the_environment_only_through_the_typed_helpers() -> None:
         a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for a in node.names
     }
     assert not names & {"environ", "getenv", "os"}, "read variables with leadership.env helpers"
+
+
+def test_the_app_names_a_bad_task_backend() -> None:
+    result = _check({"DJANGO_DEBUG": "1", "DJANGO_TASKS_BACKEND": "celery"})
+    assert result.returncode != 0
+    assert "DJANGO_TASKS_BACKEND must be one of ['database', 'immediate']" in result.stderr
+
+
+def _tasks_backend(env: dict[str, str]) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.TASKS)"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "leadership.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_development_runs_tasks_in_the_request_and_production_queues_them() -> None:
+    """`make run` shows an email on the console with no worker; production needs db_worker."""
+    assert "ImmediateBackend" in _tasks_backend({"DJANGO_DEBUG": "1"})
+    production = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "x"}
+    assert "django_tasks_db.DatabaseBackend" in _tasks_backend(production)

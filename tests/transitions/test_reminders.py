@@ -9,14 +9,16 @@ from django.utils import timezone
 
 from leadership.models import User
 from tests.factories import UserFactory, submitted_checkin
-from transitions.models import Shift
+from transitions.models import Notification, Shift
 
 
 def _joined(days_ago: int, **kwargs: object) -> User:
     return UserFactory(date_joined=timezone.now() - timedelta(days=days_ago), **kwargs)
 
 
-def test_it_emails_exactly_the_people_whose_check_in_is_due(shifts: list[Shift], capsys) -> None:
+def test_it_emails_exactly_the_people_whose_check_in_is_due(
+    shifts: list[Shift], capsys, django_capture_on_commit_callbacks
+) -> None:
     overdue = _joined(100, username="overdue")
     submitted_checkin(overdue, {shifts[0]: 3}, days_ago=40)
     recent = _joined(100, username="recent")
@@ -28,7 +30,8 @@ def test_it_emails_exactly_the_people_whose_check_in_is_due(shifts: list[Shift],
     _joined(100, username="inactive", is_active=False)
     _joined(100, username="no-email", email="")
 
-    call_command("send_checkin_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_checkin_reminders")
 
     assert sorted(m.to[0] for m in mail.outbox) == [
         "never@example.com",
@@ -39,13 +42,18 @@ def test_it_emails_exactly_the_people_whose_check_in_is_due(shifts: list[Shift],
     message = next(m for m in mail.outbox if m.to == ["overdue@example.com"])
     assert "Your last check-in was on" in message.body
     assert "/check-ins/new/" in message.body
+    # The reminder is in the app too, and that is where its email came from.
+    assert Notification.objects.get(recipient__username="overdue").text in message.body
 
 
-def test_it_reminds_once_per_due_period(shifts: list[Shift], capsys) -> None:
+def test_it_reminds_once_per_due_period(
+    shifts: list[Shift], capsys, django_capture_on_commit_callbacks
+) -> None:
     person = _joined(100, username="due")
     submitted_checkin(person, {shifts[0]: 3}, days_ago=40)
-    call_command("send_checkin_reminders")
-    call_command("send_checkin_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_checkin_reminders")
+        call_command("send_checkin_reminders")
     assert len(mail.outbox) == 1
     assert "Sent 0 check-in reminders." in capsys.readouterr().out.splitlines()[-1]
 
@@ -54,8 +62,10 @@ def test_it_reminds_once_per_due_period(shifts: list[Shift], capsys) -> None:
     User.objects.filter(pk=person.pk).update(
         checkin_reminded_at=timezone.now() - timedelta(days=36)
     )
-    call_command("send_checkin_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_checkin_reminders")
     assert len(mail.outbox) == 2
+    assert Notification.objects.filter(recipient=person, kind="checkin_due").count() == 2
 
 
 @pytest.mark.django_db

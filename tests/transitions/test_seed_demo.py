@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from leadership.models import User
 
@@ -156,3 +158,31 @@ def test_every_personas_demo_data_is_honest(db: None) -> None:
 
     assert not Evidence.objects.filter(happened_on__gt=today).exists()
     assert not Evidence.objects.filter(created_at__gt=now).exists()
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_leaves_unread_notifications_that_open_for_their_recipient(
+    db: None, client, django_capture_on_commit_callbacks
+) -> None:
+    from django.core import mail
+
+    from transitions.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    # History, not news: seeding tells nobody of anything now and sends nothing.
+    assert mail.outbox == []
+    assert (
+        Notification.objects.filter(created_at__gt=timezone.now() - timedelta(hours=1)).count() == 0
+    )
+    assert Notification.objects.filter(recipient__username="marco").count() <= 8
+    for username in ("priya", "sam", "marco"):
+        person = User.objects.get(username=username)
+        mine = Notification.objects.filter(recipient=person)
+        assert mine.unread().exists(), username
+        client.force_login(person)
+        for notification in mine:
+            response = client.get(f"/notifications/{notification.pk}/", follow=True)
+            assert response.status_code == 200, (username, notification.text)
+    told_of_evidence = Notification.objects.filter(kind="evidence_shared")
+    assert set(told_of_evidence.values_list("recipient__username", flat=True)) == {"marco"}

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from leadership.models import User
@@ -24,6 +25,8 @@ from transitions.models import (
     Evidence,
     Focus,
     Framework,
+    Notification,
+    NotificationKind,
     Rating,
     Review,
     ReviewRating,
@@ -77,6 +80,7 @@ class Command(BaseCommand):
             marco = User.objects.get(username="marco")
             reviews = self._reviews(users["priya"], marco, completed_days_ago=[180, 30], draft=True)
             reviews += self._reviews(users["sam"], marco, completed_days_ago=[20], draft=False)
+            told = self._notifications(users["priya"], users["sam"], marco)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
         if added:
@@ -87,7 +91,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Added {focus} focus shifts."))
         if reviews:
             self.stdout.write(self.style.SUCCESS(f"Added {reviews} reviews."))
-        if not (created or added or checkins or focus or reviews):
+        if told:
+            self.stdout.write(self.style.SUCCESS(f"Added {told} notifications."))
+        if not (created or added or checkins or focus or reviews or told):
             self.stdout.write("Demo data already present; nothing changed.")
 
     def _checkins(
@@ -210,6 +216,65 @@ class Command(BaseCommand):
             made += 1
         return made
 
+    def _notifications(self, priya: User, sam: User, marco: User) -> int:
+        """What the events of the demo history told each person, the latest ones unread:
+        marco of his reports' check-ins and shared evidence, priya and sam of their reviews.
+        Emailed already (the shared evidence waits for marco's digest)."""
+        people = [priya, sam, marco]
+        if Notification.objects.filter(recipient__in=people).exists():
+            return 0
+        now = timezone.now()
+        rows: list[Notification] = []
+
+        def told(recipient: User, kind: str, actor: User, text: str, url: str, when: Any) -> None:
+            digest = kind == NotificationKind.EVIDENCE_SHARED
+            rows.append(
+                Notification(
+                    recipient=recipient,
+                    kind=kind,
+                    actor=actor,
+                    text=text,
+                    url=url,
+                    email="digest" if digest else "immediately",
+                    created_at=when,
+                    emailed_at=None if digest else when,
+                    read_at=None if now - when < timedelta(days=45) else when + timedelta(hours=2),
+                )
+            )
+
+        for report in (priya, sam):
+            checkins = CheckIn.objects.of(report).submitted().order_by("-submitted_at")[:2]
+            for checkin in checkins:
+                told(
+                    marco,
+                    NotificationKind.CHECKIN_SUBMITTED,
+                    report,
+                    f"{report.display_name} submitted a check-in.",
+                    reverse("team_review", args=[report.username]),
+                    checkin.submitted_at,
+                )
+            for review in Review.objects.completed().filter(person=report):
+                told(
+                    report,
+                    NotificationKind.REVIEW_COMPLETED,
+                    marco,
+                    f"{marco.display_name} completed a review of your progress.",
+                    reverse("my_review", args=[review.pk]),
+                    review.completed_at,
+                )
+        shared = Evidence.objects.by(priya).shared().order_by("-created_at")[:2]
+        for evidence in shared:
+            told(
+                marco,
+                NotificationKind.EVIDENCE_SHARED,
+                priya,
+                f"{priya.display_name} shared evidence from {evidence.happened_on:%-d %B %Y}.",
+                reverse("evidence_detail", args=[evidence.pk]),
+                evidence.created_at,
+            )
+        Notification.objects.bulk_create(rows)
+        return len(rows)
+
     def _focus(self, person: User, chosen: list[tuple[str, str, int, int | None]]) -> int:
         """Focus set (and some cleared) on the days given, the oldest first."""
         if Focus.objects.filter(person=person).exists():
@@ -250,16 +315,17 @@ class Command(BaseCommand):
                     "title": title,
                     "body": body,
                     "link": "",
-                    "visibility": Evidence.Visibility.SHARED
-                    if shared
-                    else Evidence.Visibility.PRIVATE,
+                    "visibility": Evidence.Visibility.PRIVATE,
                     "shifts": linked,
                 },
             )
-            # Logged on the day it happened, as a diligent PM would.
+            # Logged on the day it happened, as a diligent PM would; shared then too, so it
+            # is history and nobody is notified of it now (_notifications tells of it).
             logged_at = timezone.now() - timedelta(days=days_ago)
             Evidence.objects.filter(pk=evidence.pk).update(
-                created_at=logged_at, updated_at=logged_at
+                created_at=logged_at,
+                updated_at=logged_at,
+                visibility=Evidence.Visibility.SHARED if shared else Evidence.Visibility.PRIVATE,
             )
             added += 1
         return added
