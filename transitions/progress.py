@@ -399,6 +399,7 @@ class ReviewRow:
     revision_id: int | None = None
     level: int | None = None
     comment: str = ""
+    response: str = ""
     version: int = 0
     reveal: Reveal | None = None
     rated_wording: ShiftRevision | None = None
@@ -522,6 +523,7 @@ def review_rows(
             revision_id=shift.current_revision_id,
             level=rating.level if rating else None,
             comment=rating.comment if rating else "",
+            response=rating.response if rating else "",
             version=rating.version if rating else 0,
         )
         if not review.is_draft and rating is not None:
