@@ -10,7 +10,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from leadership.models import User
-from tests.factories import submitted_checkin
+from tests.factories import UserFactory, submitted_checkin
 from transitions import services
 from transitions.models import Review, ReviewRating, Shift
 from transitions.templatetags.isotime import isotime
@@ -194,3 +194,79 @@ def test_the_database_refuses_impossible_acknowledgements(
     draft, _ = services.review_start(person=pm, manager=manager, framework=shifts[0].area.framework)
     with pytest.raises(IntegrityError), transaction.atomic():
         Review.objects.filter(pk=draft.pk).update(acknowledged_at=timezone.now())
+
+
+# The team page: which reviews await acknowledgement, and which are in progress.
+
+
+def test_the_team_page_shows_a_review_awaiting_acknowledgement_until_it_is_acknowledged(
+    client: Client, pm: User, manager: User, review: Review
+) -> None:
+    client.force_login(manager)
+    page = client.get("/team/")
+    assertContains(page, "Awaiting acknowledgement")
+    assertContains(page, f'href="/team/priya/reviews/{review.pk}/"')
+    services.review_acknowledge(review=review, by=pm, response="", shift_responses={})
+    page = client.get("/team/")
+    assertNotContains(page, "Awaiting acknowledgement")
+    assertContains(page, "Last review acknowledged")
+
+
+def test_the_team_page_shows_a_review_in_progress_with_how_many_shifts_are_rated(
+    client: Client, pm: User, manager: User, shifts: list[Shift]
+) -> None:
+    client.force_login(manager)
+    assertNotContains(client.get("/team/"), "Review in progress")
+    draft, _ = services.review_start(person=pm, manager=manager, framework=shifts[0].area.framework)
+    for shift in shifts[:3]:
+        services.review_rate(
+            review=draft, shift=shift, revision=shift.revisions.latest(), changes={"level": 4}
+        )
+    # A comment without a level is not a rating yet.
+    services.review_rate(
+        review=draft,
+        shift=shifts[3],
+        revision=shifts[3].revisions.latest(),
+        changes={"comment": "Hm"},
+    )
+    page = client.get("/team/")
+    assertContains(page, f"Review in progress: 3 of {len(shifts)} rated")
+    assertContains(page, 'href="/team/priya/"')
+    assertNotContains(page, "Awaiting acknowledgement")  # no completed review yet
+
+
+def test_the_team_page_query_count_stays_constant_with_reviews_in_every_state(
+    client: Client, manager: User, shifts: list[Shift], django_assert_num_queries
+) -> None:
+    framework = shifts[0].area.framework
+
+    def add_report(n: int) -> None:
+        person = UserFactory(manager=manager)
+        submitted_checkin(person, dict.fromkeys(shifts, 1 + n % 5), days_ago=n + 1)
+        done = _completed(person, manager, shifts)
+        if n % 2:
+            services.review_acknowledge(review=done, by=person, response="ok", shift_responses={})
+        draft, _ = services.review_start(person=person, manager=manager, framework=framework)
+        services.review_rate(
+            review=draft,
+            shift=shifts[0],
+            revision=shifts[0].revisions.latest(),
+            changes={"level": 2},
+        )
+
+    client.force_login(manager)
+    add_report(0)
+    add_report(1)
+    client.get("/team/")  # the framework's shifts are cached from here on
+    # 1 session, 2 user, 3 reports with their latest check-in and review (and whether it was
+    # acknowledged), 4 the ratings of those check-ins, 5 the ratings of those reviews,
+    # 6 evidence shared since the review, 7 his open reviews with their ratings (blind;
+    # progress), 8 has reports (nav)
+    with django_assert_num_queries(8):
+        client.get("/team/")
+    for n in range(2, 8):
+        add_report(n)
+    with django_assert_num_queries(8):
+        page = client.get("/team/")
+    assertContains(page, f"Review in progress: 1 of {len(shifts)} rated", count=8)
+    assertContains(page, "Awaiting acknowledgement", count=4)
