@@ -13,6 +13,7 @@ from django.utils import timezone
 from leadership.models import User
 from transitions import services
 from transitions.management.commands._demo_content import (
+    DEMO_ACKNOWLEDGEMENTS,
     DEMO_REVIEWS,
     PRIYA_EVIDENCE,
     PRIYA_FOCUS,
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             marco = User.objects.get(username="marco")
             reviews = self._reviews(users["priya"], marco, completed_days_ago=[180, 30], draft=True)
             reviews += self._reviews(users["sam"], marco, completed_days_ago=[20], draft=False)
+            acknowledged = self._acknowledgement(users["priya"])
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
         if added:
@@ -87,7 +89,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Added {focus} focus shifts."))
         if reviews:
             self.stdout.write(self.style.SUCCESS(f"Added {reviews} reviews."))
-        if not (created or added or checkins or focus or reviews):
+        if acknowledged:
+            self.stdout.write(
+                self.style.SUCCESS("Acknowledged a review of priya's, with a response.")
+            )
+        if not (created or added or checkins or focus or reviews or acknowledged):
             self.stdout.write("Demo data already present; nothing changed.")
 
     def _checkins(
@@ -209,6 +215,27 @@ class Command(BaseCommand):
             )
             made += 1
         return made
+
+    def _acknowledgement(self, person: User) -> bool:
+        """The person's acknowledgement of one completed review, with her response overall and
+        on a few shifts (DEMO_ACKNOWLEDGEMENTS), dated some days after the review. Not when she
+        has acknowledged any review already."""
+        position, days_after, response, per_shift = DEMO_ACKNOWLEDGEMENTS[person.username]
+        reviews = list(Review.objects.completed().filter(person=person).order_by("completed_at"))
+        if len(reviews) <= position or any(review.is_acknowledged for review in reviews):
+            return False
+        review = reviews[position]
+        slugs = dict(review.ratings.values_list("shift__slug", "shift_id"))
+        services.review_acknowledge(
+            review=review,
+            by=person,
+            response=response,
+            shift_responses={slugs[slug]: text for slug, text in per_shift.items()},
+        )
+        Review.objects.filter(pk=review.pk).update(
+            acknowledged_at=review.completed_at + timedelta(days=days_after)
+        )
+        return True
 
     def _focus(self, person: User, chosen: list[tuple[str, str, int, int | None]]) -> int:
         """Focus set (and some cleared) on the days given, the oldest first."""
