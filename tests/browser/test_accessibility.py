@@ -54,7 +54,8 @@ class Demo:
     draft_checkin: CheckIn
     submitted_checkin: CheckIn
     evidence: Evidence
-    review: Review
+    review: Review  # the latest, awaiting her acknowledgement: the form to answer it
+    acknowledged: Review  # an older one she answered
     shift: Shift
 
 
@@ -72,6 +73,7 @@ def demo() -> Demo:
         submitted_checkin=CheckIn.objects.of(priya).submitted().latest("submitted_at"),
         evidence=evidence,
         review=Review.objects.filter(person=priya).completed().latest("completed_at"),
+        acknowledged=Review.objects.get(person=priya, acknowledged_at__isnull=False),
         shift=evidence.shifts.first(),
     )
 
@@ -100,6 +102,7 @@ def pm_pages(demo: Demo) -> list[Visit]:
         Visit("pm-account-delete", "/account/delete/", dark=False),
         Visit("pm-password-change", "/accounts/password_change/", dark=False),
         Visit("pm-review", f"/reviews/{demo.review.pk}/", main=True),
+        Visit("pm-review-acknowledged", f"/reviews/{demo.acknowledged.pk}/"),
         Visit("pm-not-found", "/no-such-page/", status=404, dark=False),
     ]
 
@@ -112,6 +115,7 @@ def manager_pages(demo: Demo) -> list[Visit]:
         Visit("manager-review-draft", "/team/priya/", main=True),
         Visit("manager-review-history", "/team/sam/"),
         Visit("manager-review-completed", f"/team/priya/reviews/{review}/"),
+        Visit("manager-review-acknowledged", f"/team/priya/reviews/{demo.acknowledged.pk}/"),
         Visit("manager-review-discard", "/team/priya/reviews/discard/", dark=False),
         Visit("manager-report-shift", f"/team/priya/shifts/{slug}/"),
         Visit("manager-packet", "/team/priya/packet/"),
