@@ -945,6 +945,7 @@ class PacketRow:
     self_earlier_wording: ShiftRevision | None = None
     manager_earlier_wording: ShiftRevision | None = None
     self_hidden: bool = False
+    response: str = ""  # hers to the manager's rating, given when she acknowledged the review
 
     @property
     def self_label(self) -> str:
@@ -1027,6 +1028,7 @@ def packet(
             self_level=standing.level if standing else None,
             manager_level=rating.level if rating else None,
             manager_comment=rating.comment if rating else "",
+            response=rating.response if rating else "",
             trend=charts.line_chart(
                 [""] * len(levels),
                 [("", list(enumerate(levels)))],

@@ -270,3 +270,34 @@ def test_the_team_page_query_count_stays_constant_with_reviews_in_every_state(
         page = client.get("/team/")
     assertContains(page, f"Review in progress: 1 of {len(shifts)} rated", count=8)
     assertContains(page, "Awaiting acknowledgement", count=4)
+
+
+# The packet carries her answer to the review it draws on.
+
+
+@pytest.mark.parametrize(("who", "url"), [("pm", "/packet/"), ("manager", "/team/priya/packet/")])
+def test_the_packet_shows_her_response_to_the_latest_review(
+    client: Client,
+    request: pytest.FixtureRequest,
+    pm: User,
+    review: Review,
+    shifts: list[Shift],
+    who: str,
+    url: str,
+) -> None:
+    client.force_login(request.getfixturevalue(who))
+    assertNotContains(client.get(url), "Priya's response")
+    services.review_acknowledge(
+        review=review,
+        by=pm,
+        response="# Not a heading <b>nor bold</b>",
+        shift_responses={shifts[0].pk: "Shift answer [link](http://x.test)"},
+    )
+    page = client.get(url)
+    assertContains(page, "Priya's response", count=2)
+    assertContains(page, "&lt;b&gt;nor bold&lt;/b&gt;")
+    assertContains(page, "Shift answer [link](http://x.test)")
+    markdown = client.get(f"{url}?format=md").content.decode()
+    assert "> \\# Not a heading &lt;b&gt;nor bold&lt;/b&gt;" in markdown
+    assert "Shift answer \\[link\\](http://x.test)" in markdown
+    assert "\n# Not a heading" not in markdown
