@@ -58,6 +58,7 @@ class World:
     review_draft: Review
     notification: Notification
     unsubscribe_token: str
+    acknowledged: Review
 
 
 @pytest.fixture
@@ -65,13 +66,9 @@ def world(pm: User, manager: User, other_pm: User, shifts: list[Shift]) -> World
     framework = shifts[0].area.framework
     submitted = submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=10)
     draft, _ = services.checkin_start(person=pm, framework=framework)
-    completed, _ = services.review_start(person=pm, manager=manager, framework=framework)
-    for shift in shifts:
-        services.review_rate(
-            review=completed, shift=shift, revision=shift.revisions.latest(), changes={"level": 3}
-        )
-    services.review_write(review=completed, summary="Fine.", agreed_focus="")
-    services.review_complete(review=completed)
+    acknowledged = _completed_review(pm, manager, shifts)
+    services.review_acknowledge(review=acknowledged, by=pm, response="Agreed.", shift_responses={})
+    completed = _completed_review(pm, manager, shifts)
     review_draft, _ = services.review_start(person=pm, manager=manager, framework=framework)
     return World(
         shift=shifts[0],
@@ -91,7 +88,20 @@ def world(pm: User, manager: User, other_pm: User, shifts: list[Shift]) -> World
             email="never",
         ),
         unsubscribe_token=notifications.unsubscribe_token(pm, ["review_completed"]),
+        acknowledged=acknowledged,
     )
+
+
+def _completed_review(pm: User, manager: User, shifts: list[Shift]) -> Review:
+    review, _ = services.review_start(
+        person=pm, manager=manager, framework=shifts[0].area.framework
+    )
+    for shift in shifts:
+        services.review_rate(
+            review=review, shift=shift, revision=shift.revisions.latest(), changes={"level": 3}
+        )
+    services.review_write(review=review, summary="Fine.", agreed_focus="")
+    return services.review_complete(review=review)
 
 
 def everyone(status: int | str) -> dict[str, int | str]:
@@ -177,8 +187,11 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda w: f"/focus/{w.focus.pk}/clear/", WRONG_METHOD, only({"owner": 302}))
     ],
     "my_review": [
-        Row(lambda w: f"/reviews/{w.completed.pk}/", only({"owner": 200}), WRONG_METHOD),
-        Row(lambda w: f"/reviews/{w.review_draft.pk}/", only({}), WRONG_METHOD),
+        # A POST acknowledges the review (with an optional response)...
+        Row(lambda w: f"/reviews/{w.completed.pk}/", only({"owner": 200}), only({"owner": 302})),
+        Row(lambda w: f"/reviews/{w.review_draft.pk}/", only({}), only({})),
+        # ... once: an acknowledged review is read-only, a write is refused as a conflict.
+        Row(lambda w: f"/reviews/{w.acknowledged.pk}/", only({"owner": 200}), only({"owner": 409})),
     ],
     "evidence_detail": [
         Row(lambda w: f"/evidence/{w.private.pk}/", only({"owner": 200}), WRONG_METHOD),
@@ -217,7 +230,12 @@ MATRIX: dict[str, list[Row]] = {
             lambda w: f"/team/priya/reviews/{w.completed.pk}/",
             only({"manager": 200}),
             WRONG_METHOD,
-        )
+        ),
+        Row(
+            lambda w: f"/team/priya/reviews/{w.acknowledged.pk}/",
+            only({"manager": 200}),
+            WRONG_METHOD,
+        ),
     ],
     "team_review_rate": [
         Row(lambda w: f"/team/priya/rate/{w.shift.slug}/", WRONG_METHOD, only({"manager": 200}))
@@ -405,6 +423,9 @@ WRITES: dict[tuple[str, int], Write] = {
         "owner",
         lambda w: {f"{kind}-email": "never" for kind in notifications.KINDS},
     ),
+    ("my_review", 0): Write("owner", lambda w: {"response": "Thank you."}),
+    ("my_review", 1): Write("owner", lambda w: {"response": "A draft?"}, writes=False),
+    ("my_review", 2): Write("owner", lambda w: {"response": "Again."}, writes=False),
 }
 
 # The one-click unsubscribe is POSTed by mail clients (RFC 8058), which send no CSRF token:
@@ -505,6 +526,9 @@ SEEN_BY: dict[str, set[str]] = {
     "zqReviewSummary": {"owner", "manager"},
     "zqReviewAgreedFocus": {"owner", "manager"},
     "zqReviewComment": {"owner", "manager"},
+    # Her acknowledgement of a completed review: her response, overall and per shift.
+    "zqAckResponse": {"owner", "manager"},
+    "zqAckShiftResponse": {"owner", "manager"},
     "zqDraftReviewSummary": {"manager"},
     "zqDraftReviewAgreedFocus": {"manager"},
     "zqDraftReviewComment": {"manager"},
@@ -574,6 +598,8 @@ def marked(
     notifications.checkin_submitted(checkin_id=w.submitted.pk)
     notifications.evidence_shared(evidence_id=w.shared.pk)
     notifications.review_completed(review_id=w.completed.pk)
+    Review.objects.filter(pk=w.acknowledged.pk).update(response="zqAckResponse")
+    w.acknowledged.ratings.filter(shift=shift).update(response="zqAckShiftResponse")
     services.review_write(
         review=w.review_draft,
         summary="zqDraftReviewSummary",

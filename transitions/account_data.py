@@ -97,6 +97,8 @@ def export(user: User) -> dict[str, Any]:
                 "completed_at": review.completed_at.isoformat(),
                 "summary": review.summary,
                 "agreed_focus": review.agreed_focus,
+                "acknowledged_at": _iso(review.acknowledged_at),
+                "response": review.response,
                 "ratings": [
                     {
                         "shift": r.shift.slug,
@@ -104,6 +106,7 @@ def export(user: User) -> dict[str, Any]:
                         **_wording(r, review.completed_at),
                         "level": r.level,
                         "comment": r.comment,
+                        "response": r.response,
                     }
                     for r in sorted(review.ratings.all(), key=_shift_order)
                 ],
@@ -129,7 +132,8 @@ CSV_HEADER = [
 
 
 def export_csv(data: dict[str, Any]) -> str:
-    """The export as one table: a row per rating, evidence-shift link, focus and review rating.
+    """The export as one table: a row per rating, evidence-shift link, focus, review rating
+    (with her response to it in `text`) and review acknowledgement (her overall response).
 
     Every cell is written through `safe_cell`, so a manager's comment or a note starting with
     "=" opens as text in a spreadsheet, not as a formula.
@@ -190,10 +194,22 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 rating["shift"],
                 rating["level"],
                 rating["comment"],
-                "",
+                rating["response"],  # my response to it, given with the acknowledgement
                 "",
                 "",
                 *_as_rated(rating),
+            ]
+        if review["acknowledged_at"]:
+            yield [
+                "review acknowledgement",
+                review["acknowledged_at"],
+                "acknowledged",
+                "",
+                "",
+                f"Review of {review['completed_at']}",
+                review["response"],
+                "",
+                "",
             ]
 
 

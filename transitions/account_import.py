@@ -355,6 +355,11 @@ class _Plan:
             )
             if not text["summary"]:
                 raise record.error("summary", "a completed review has an overall summary.")
+            acknowledged_at = (
+                record.moment("acknowledged_at", null=True)
+                if "acknowledged_at" in record.data
+                else None
+            )
             review = Review(
                 framework=framework,
                 manager=None,
@@ -363,8 +368,12 @@ class _Plan:
                 completed_at=record.moment("completed_at"),
                 summary=text["summary"],
                 agreed_focus=text["agreed_focus"],
+                acknowledged_at=acknowledged_at,
+                response=record.text("response", default=""),
             )
             record.check_model(review)
+            if review.response and acknowledged_at is None:
+                raise record.error("response", "a response is given with an acknowledgement.")
             ratings: list[ReviewRating] = []
             for item in record.records("ratings", "rating"):
                 shift = content.shift(item, "shift", framework, item.text("shift"))
@@ -375,8 +384,11 @@ class _Plan:
                     revision_id=shift.current_revision_id,
                     level=item.value("level", int, null=True),
                     comment=item.text("comment"),
+                    response=item.text("response", default=""),
                 )
                 item.check_model(rating)
+                if rating.response and acknowledged_at is None:
+                    raise item.error("response", "a response is given with an acknowledgement.")
                 if rating.level is None:
                     raise item.error("level", "every rating of a completed review has a level.")
                 ratings.append(rating)

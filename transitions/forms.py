@@ -17,6 +17,7 @@ from transitions.models import (
     Level,
     Rating,
     Review,
+    ReviewRating,
     Shift,
     ShiftRevision,
 )
@@ -345,3 +346,41 @@ class ReviewTextForm(forms.Form):
             "(it has %(show_value)d)."
         },
     )
+
+
+class ReviewResponseForm(forms.Form):
+    """The person's acknowledgement of a completed review: an optional response overall and
+    one per shift the review rated (fields `<slug>-response`)."""
+
+    response = forms.CharField(
+        label="Your response overall",
+        required=False,
+        max_length=Review.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Optional. Your manager reads it beside the review.",
+        error_messages={
+            "max_length": "Keep your response to %(limit_value)d characters "
+            "(it has %(show_value)d)."
+        },
+    )
+
+    def __init__(self, *args: Any, shifts: list[Shift], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shifts = shifts
+        for shift in shifts:
+            self.fields[f"{shift.slug}-response"] = forms.CharField(
+                label="Your response on this shift",
+                required=False,
+                max_length=ReviewRating.COMMENT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={
+                    "max_length": "Keep this response to %(limit_value)d characters "
+                    "(it has %(show_value)d)."
+                },
+            )
+
+    def shift_field(self, shift: Shift) -> forms.BoundField:
+        return self[f"{shift.slug}-response"]
+
+    def shift_responses(self) -> dict[int, str]:
+        return {shift.pk: self.cleaned_data[f"{shift.slug}-response"] for shift in self.shifts}

@@ -580,6 +580,17 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person acknowledged the completed review; it is read-only since.",
+    )
+    response = models.TextField(
+        "the person's response",
+        max_length=TEXT_MAX,
+        blank=True,
+        help_text="Her overall answer to the review, given with her acknowledgement.",
+    )
 
     objects = ReviewQuerySet.as_manager()
 
@@ -604,6 +615,14 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=~Q(person=models.F("manager")), name="review_not_of_oneself"
             ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | Q(status="completed"),
+                name="review_acknowledged_only_when_completed",
+            ),
+            models.CheckConstraint(
+                condition=Q(response="") | Q(acknowledged_at__isnull=False),
+                name="review_response_only_with_acknowledgement",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -614,6 +633,10 @@ class Review(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
 
     @property
     def manager_display_name(self) -> str:
@@ -633,6 +656,12 @@ class ReviewRating(models.Model):
     )
     level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
     comment = models.TextField(max_length=COMMENT_MAX, blank=True)
+    response = models.TextField(
+        "the person's response",
+        max_length=COMMENT_MAX,
+        blank=True,
+        help_text="Her answer to this shift's rating, given when she acknowledged the review.",
+    )
     version = models.PositiveIntegerField(
         default=1, help_text="Moves on every save, so a stale form cannot overwrite it."
     )

@@ -261,3 +261,22 @@ def review_completed(*, review_id: int) -> None:
         text=f"{review.manager_display_name} completed a review of your progress.",
         url=reverse("my_review", args=[review.pk]),
     )
+
+
+def review_acknowledged(*, review_id: int) -> None:
+    """Her manager learns that she read her review (and whether she answered), not what."""
+    review = Review.objects.select_related("person").get(pk=review_id)
+    person = review.person
+    manager = _current_manager(person)
+    if manager is None:
+        return
+    answered = " and responded" if review.response or review.ratings.exclude(response="") else ""
+    notify(
+        Kind.REVIEW_ACKNOWLEDGED,
+        recipient=manager,
+        actor=person,
+        target=review,
+        text=f"{person.display_name} acknowledged the review of "
+        f"{review.completed_at:%-d %B %Y}{answered}.",
+        url=reverse("team_review_detail", args=[person.username, review.pk]),
+    )

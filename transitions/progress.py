@@ -417,6 +417,7 @@ class ReviewRow:
     revision_id: int | None = None
     level: int | None = None
     comment: str = ""
+    response: str = ""
     version: int = 0
     reveal: Reveal | None = None
     rated_wording: ShiftRevision | None = None
@@ -540,6 +541,7 @@ def review_rows(
             revision_id=shift.current_revision_id,
             level=rating.level if rating else None,
             comment=rating.comment if rating else "",
+            response=rating.response if rating else "",
             version=rating.version if rating else 0,
         )
         if not review.is_draft and rating is not None:
@@ -581,27 +583,61 @@ def by_disagreement(rows: list[ReviewRow]) -> list[ReviewRow]:
     return sorted(rows, key=lambda r: (r.revealed, -(r.gap if r.gap is not None else -1)))
 
 
-def hidden_self_ratings(manager: User, people: list[User]) -> dict[int, set[int]]:
-    """Per person, the shifts whose self-rating the manager may not see yet: those of her
-    framework that his open review of her has not rated. The blind rule beyond the review
-    page (team page, quarter timeline, packet). One query."""
-    hidden: dict[int, set[int]] = {}
-    rated: dict[int, set[int]] = defaultdict(set)
+@dataclass
+class OpenReview:
+    """A manager's review in progress of one report: which shifts he has rated so far."""
+
+    pk: int
+    framework_id: int
+    rated: set[int] = field(default_factory=set)
+
+    @property
+    def _framework_shifts(self) -> tuple[list[Shift], list[Shift]]:
+        framework = content.framework(self.framework_id)
+        if framework is None:
+            return [], []
+        return content.all_shifts(framework), content.active_shifts(framework)
+
+    @property
+    def hidden(self) -> set[int]:
+        """The shifts whose self-rating stays hidden: those of her framework not rated yet."""
+        every, _ = self._framework_shifts
+        return {s.pk for s in every} - self.rated
+
+    @property
+    def total(self) -> int:
+        return len(self._framework_shifts[1])
+
+    @property
+    def rated_count(self) -> int:
+        return len({s.pk for s in self._framework_shifts[1]} & self.rated)
+
+
+def open_reviews(manager: User, people: list[User]) -> dict[int, OpenReview]:
+    """Per person, the manager's review of her in progress, with the shifts rated. One query
+    (the framework's shifts come from the content cache)."""
+    found: dict[int, OpenReview] = {}
     drafts = (
         Review.objects.drafts()
         .filter(manager=manager, person__in=[p.pk for p in people])
-        .values_list("person_id", "framework_id", "ratings__shift_id", "ratings__level")
+        .values_list("person_id", "pk", "framework_id", "ratings__shift_id", "ratings__level")
     )
-    frameworks: dict[int, int] = {}
-    for person_id, framework_id, shift_id, level in drafts:
-        frameworks[person_id] = framework_id
+    for person_id, pk, framework_id, shift_id, level in drafts:
+        review = found.setdefault(person_id, OpenReview(pk=pk, framework_id=framework_id))
         if shift_id is not None and level is not None:
-            rated[person_id].add(shift_id)
-    for person_id, framework_id in frameworks.items():
-        framework = content.framework(framework_id)
-        shifts = content.all_shifts(framework) if framework else []
-        hidden[person_id] = {s.pk for s in shifts} - rated[person_id]
-    return hidden
+            review.rated.add(shift_id)
+    return found
+
+
+def hidden_self_ratings(
+    manager: User, people: list[User], *, drafts: dict[int, OpenReview] | None = None
+) -> dict[int, set[int]]:
+    """Per person, the shifts whose self-rating the manager may not see yet: those of her
+    framework that his open review of her has not rated. The blind rule beyond the review
+    page (team page, quarter timeline, packet). One query, none given `drafts`."""
+    if drafts is None:
+        drafts = open_reviews(manager, people)
+    return {person_id: review.hidden for person_id, review in drafts.items()}
 
 
 # When a check-in is due
@@ -660,6 +696,9 @@ class TeamRow:
     areas: list[AreaLevels]
     gaps: list[Gap]
     hidden_self: int = 0
+    last_review_id: int | None = None
+    awaiting_acknowledgement: bool = False
+    open_review: OpenReview | None = None
 
 
 def _average(values: list[int]) -> float | None:
@@ -668,9 +707,10 @@ def _average(values: list[int]) -> float | None:
 
 def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamRow]:
     """One row per direct report. Five queries, however many reports and however much
-    history: the reports with their latest check-in and review, those check-ins' ratings,
-    those reviews' ratings, the evidence each shared since her latest review, and the
-    manager's open reviews (whose unrated shifts keep their self-ratings hidden)."""
+    history: the reports with their latest check-in and review (and whether she has
+    acknowledged it), those check-ins' ratings, those reviews' ratings, the evidence each
+    shared since her latest review, and the manager's open reviews (how far each is, and
+    whose unrated shifts keep their self-ratings hidden)."""
     latest_checkin = CheckIn.objects.filter(
         person=OuterRef("pk"), status=CheckIn.Status.SUBMITTED
     ).order_by("-submitted_at")
@@ -685,6 +725,7 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
             last_checkin_id=Subquery(latest_checkin.values("pk")[:1]),
             last_review=Subquery(latest_review.values("completed_at")[:1]),
             last_review_id=Subquery(latest_review.values("pk")[:1]),
+            last_review_acknowledged=Subquery(latest_review.values("acknowledged_at")[:1]),
         )
     )
     fields = (
@@ -723,7 +764,8 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
             .annotate(count=Count("pk"))
             .values_list("author_id", "count")
         )
-    hidden = hidden_self_ratings(manager, people)
+    drafts = open_reviews(manager, people)
+    hidden = hidden_self_ratings(manager, people, drafts=drafts)
     selves: dict[int, dict[int, dict]] = defaultdict(dict)
     hidden_count: dict[int, int] = defaultdict(int)
     hidden_areas: dict[int, set[int]] = defaultdict(set)
@@ -781,6 +823,11 @@ def team_rows(manager: User, *, now: datetime, sort: str = "name") -> list[TeamR
                 ],
                 gaps=gaps,
                 hidden_self=hidden_count.get(person.pk, 0),
+                last_review_id=person.last_review_id,
+                awaiting_acknowledgement=bool(
+                    person.last_review_id and person.last_review_acknowledged is None
+                ),
+                open_review=drafts.get(person.pk),
             )
         )
     return _sorted_team(rows, sort)
@@ -921,6 +968,7 @@ class PacketRow:
     self_earlier_wording: ShiftRevision | None = None
     manager_earlier_wording: ShiftRevision | None = None
     self_hidden: bool = False
+    response: str = ""  # hers to the manager's rating, given when she acknowledged the review
 
     @property
     def self_label(self) -> str:
@@ -1003,6 +1051,7 @@ def packet(
             self_level=standing.level if standing else None,
             manager_level=rating.level if rating else None,
             manager_comment=rating.comment if rating else "",
+            response=rating.response if rating else "",
             trend=charts.line_chart(
                 [""] * len(levels),
                 [("", list(enumerate(levels)))],

@@ -817,6 +817,38 @@ def review_discard(*, review: Review) -> None:
         _locked_draft(review).delete()
 
 
+class ReviewAcknowledged(Exception):
+    """The review was acknowledged already: the review and the response are read-only."""
+
+
+def review_acknowledge(
+    *, review: Review, by: User, response: str, shift_responses: dict[int, str]
+) -> Review:
+    """The person acknowledges her completed review, with an optional response overall
+    (`response`) and per shift (`shift_responses`: shift id → text; shifts the review did not
+    rate are ignored). One transaction with the review locked: a second acknowledgement, from
+    another tab or a double click, raises ReviewAcknowledged and changes nothing. Her manager
+    is told after the commit."""
+    if review.person_id != by.pk:
+        raise ValueError("Only the person reviewed acknowledges her review.")
+    with transaction.atomic():
+        locked = Review.objects.select_for_update().filter(pk=review.pk).first()
+        if locked is None or locked.is_draft:
+            raise DraftGone
+        if locked.is_acknowledged:
+            raise ReviewAcknowledged
+        answered = {shift_id: text for shift_id, text in shift_responses.items() if text.strip()}
+        ratings = list(locked.ratings.filter(shift_id__in=answered))
+        for rating in ratings:
+            rating.response = answered[rating.shift_id]
+        ReviewRating.objects.bulk_update(ratings, ["response"])
+        locked.acknowledged_at = timezone.now()
+        locked.response = response
+        locked.save(update_fields=["acknowledged_at", "response", "updated_at"])
+        notifications.after_commit(notifications.review_acknowledged, review_id=locked.pk)
+    return locked
+
+
 def unfinished_reviews_erase(user: User) -> None:
     """The reviews a person was writing and had not completed go with her account (they are
     drafts nobody else may see); registered with leadership.erasure."""

@@ -55,7 +55,8 @@ class Demo:
     draft_checkin: CheckIn
     submitted_checkin: CheckIn
     evidence: Evidence
-    review: Review
+    review: Review  # the latest, awaiting her acknowledgement: the form to answer it
+    acknowledged: Review  # an older one she answered
     shift: Shift
 
 
@@ -73,6 +74,7 @@ def demo() -> Demo:
         submitted_checkin=CheckIn.objects.of(priya).submitted().latest("submitted_at"),
         evidence=evidence,
         review=Review.objects.filter(person=priya).completed().latest("completed_at"),
+        acknowledged=Review.objects.get(person=priya, acknowledged_at__isnull=False),
         shift=evidence.shifts.first(),
     )
 
@@ -103,6 +105,7 @@ def pm_pages(demo: Demo) -> list[Visit]:
         Visit("pm-review", f"/reviews/{demo.review.pk}/", main=True),
         Visit("pm-notifications", "/notifications/", main=True),
         Visit("pm-notification-preferences", "/notifications/preferences/"),
+        Visit("pm-review-acknowledged", f"/reviews/{demo.acknowledged.pk}/"),
         Visit("pm-not-found", "/no-such-page/", status=404, dark=False),
     ]
 
@@ -115,6 +118,7 @@ def manager_pages(demo: Demo) -> list[Visit]:
         Visit("manager-review-draft", "/team/priya/", main=True),
         Visit("manager-review-history", "/team/sam/"),
         Visit("manager-review-completed", f"/team/priya/reviews/{review}/"),
+        Visit("manager-review-acknowledged", f"/team/priya/reviews/{demo.acknowledged.pk}/"),
         Visit("manager-review-discard", "/team/priya/reviews/discard/", dark=False),
         Visit("manager-report-shift", f"/team/priya/shifts/{slug}/"),
         Visit("manager-packet", "/team/priya/packet/"),

@@ -21,7 +21,8 @@ from transitions.models import CheckIn, Evidence, Focus, Review, Shift
 
 @pytest.fixture
 def rich(pm: User, manager: User, shifts: list[Shift]) -> User:
-    """The PM with check-ins, a draft, evidence, focus and a completed review."""
+    """The PM with check-ins, a draft, evidence, focus and a completed review she
+    acknowledged with a response, overall and on one shift."""
     submitted_checkin(pm, dict.fromkeys(shifts, 2), days_ago=60)
     submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=20)
     CheckIn.objects.create(person=pm, framework=shifts[0].area.framework)
@@ -39,6 +40,12 @@ def rich(pm: User, manager: User, shifts: list[Shift]) -> User:
         )
     services.review_write(review=review, summary="Good year.", agreed_focus="Strategy")
     services.review_complete(review=review)
+    services.review_acknowledge(
+        review=review,
+        by=pm,
+        response="Thanks, fair.",
+        shift_responses={shifts[2].pk: "I hired two people since."},
+    )
     return pm
 
 
@@ -68,7 +75,13 @@ def test_the_json_export_holds_everything_of_mine(
     assert len(data["checkins"][0]["ratings"]) == 12
     assert {e["title"] for e in data["evidence"]} == {"Hired Mei", "Private, with ünïcode ✓"}
     assert data["focus"][0]["next_step"] == "Coach Jonas"
-    assert data["reviews_received"][0]["summary"] == "Good year."
+    [review] = data["reviews_received"]
+    assert review["summary"] == "Good year."
+    assert review["acknowledged_at"] is not None
+    assert review["response"] == "Thanks, fair."
+    assert [r["response"] for r in review["ratings"] if r["response"]] == [
+        "I hired two people since."
+    ]
     assert "password" not in json.dumps(data["user"])
 
 
@@ -83,6 +96,10 @@ def test_the_csv_export_is_one_table(client: Client, rich: User) -> None:
     assert kinds.count("focus") == 1
     assert kinds.count("manager review rating") == 12
     assert any(row["title_or_note"] == "Private, with ünïcode ✓" for row in rows)
+    [acknowledgement] = [row for row in rows if row["record"] == "review acknowledgement"]
+    assert (acknowledgement["status"], acknowledgement["text"]) == ("acknowledged", "Thanks, fair.")
+    responses = [row["text"] for row in rows if row["record"] == "manager review rating"]
+    assert [text for text in responses if text] == ["I hired two people since."]
 
 
 FORMULAS = ['=HYPERLINK("http://x.test")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
@@ -109,6 +126,9 @@ def test_the_csv_export_neutralises_formulas_in_every_text_column(
         )
     services.review_write(review=review, summary="Fine.", agreed_focus="")
     services.review_complete(review=review)
+    services.review_acknowledge(
+        review=review, by=pm, response=FORMULAS[0], shift_responses={shifts[0].pk: FORMULAS[1]}
+    )
 
     client.force_login(pm)
     rows = list(csv.DictReader(io.StringIO(client.get("/account/export.csv").content.decode())))
@@ -120,6 +140,9 @@ def test_the_csv_export_neutralises_formulas_in_every_text_column(
     assert cells["focus", "title_or_note"] == "'" + FORMULAS[3]
     comments = {row["title_or_note"] for row in rows if row["record"] == "manager review rating"}
     assert comments == {"'" + FORMULAS[4], "'" + FORMULAS[5]}
+    responses = {row["text"] for row in rows if row["record"] == "manager review rating"}
+    assert responses == {"'" + FORMULAS[1], ""}
+    assert cells["review acknowledgement", "text"] == "'" + FORMULAS[0]
     # Ordinary cells are untouched: levels, dates, slugs, links.
     assert {row["level"] for row in rows if row["record"] == "check-in rating"} == {"3", "4"}
     assert all(not value.startswith("'") for value in (row["date"] for row in rows))

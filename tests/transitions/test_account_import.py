@@ -499,6 +499,27 @@ MALFORMED: list[tuple[str, Callable[[Any], Any], str]] = [
         "Ensure this value has at most 2000 characters (it has 2001).",
     ),
     (
+        "review response without acknowledgement",
+        _set("reviews_received", 0, "response", "Agreed."),
+        "review #1, field 'response': a response is given with an acknowledgement.",
+    ),
+    (
+        "review shift response without acknowledgement",
+        _set("reviews_received", 0, "ratings", 0, "response", "Agreed."),
+        "review #1, rating #1, field 'response': a response is given with an acknowledgement.",
+    ),
+    (
+        "review acknowledged in the future",
+        _set("reviews_received", 0, "acknowledged_at", "2999-01-01T00:00:00+00:00"),
+        "review #1, field 'acknowledged_at': '2999-01-01T00:00:00+00:00' is in the future.",
+    ),
+    (
+        "review response too long",
+        _set("reviews_received", 0, "ratings", 0, "response", "x" * 2001),
+        "review #1, rating #1, field 'response': "
+        "Ensure this value has at most 2000 characters (it has 2001).",
+    ),
+    (
         "review rating unknown shift",
         _set("reviews_received", 0, "ratings", 0, "shift", "nope"),
         "review #1, rating #1, field 'shift': "

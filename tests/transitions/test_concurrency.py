@@ -189,3 +189,30 @@ def test_an_autosave_racing_a_discard_is_refused_cleanly() -> None:
         assert discard.status_code == 302
         assert autosave.status_code in (200, 404, 409)
         assert not CheckIn.objects.filter(pk=checkin.pk).exists()
+
+
+def test_two_tabs_acknowledging_a_review_acknowledge_it_once_and_the_other_gets_409() -> None:
+    manager = UserFactory()
+    pm, framework, shifts = _person()
+    User.objects.filter(pk=pm.pk).update(manager=manager)
+    review = services.review_complete(review=_ready_review(manager, pm, framework, shifts))
+    slug = shifts[0].slug
+    clients = _clients(pm, 2)
+    for _ in range(3):  # the service refuses too, not only the view's first look
+        Review.objects.filter(pk=review.pk).update(acknowledged_at=None, response="")
+        review.ratings.update(response="")
+        responses = _race(
+            lambda i: clients[i].post(
+                f"/reviews/{review.pk}/",
+                {"response": f"tab {i}", f"{slug}-response": f"shift from tab {i}"},
+            )
+        )
+        assert sorted(r.status_code for r in responses) == [302, 409]
+        [loser] = [r for r in responses if r.status_code == 409]
+        assert "already acknowledged" in loser.content.decode()
+        saved = Review.objects.get(pk=review.pk)
+        assert saved.acknowledged_at is not None
+        tab = saved.response.removeprefix("tab ")
+        assert set(saved.ratings.exclude(response="").values_list("response", flat=True)) == {
+            f"shift from tab {tab}"
+        }

@@ -82,6 +82,7 @@ def test_every_value_in_the_markdown_template_is_escaped_or_not_text() -> None:
     not_text = {
         'made_at|date:"j F Y"',
         'packet.review.completed_at|date:"j M Y"',
+        'packet.review.acknowledged_at|date:"j M Y"',
         'item.happened_on|date:"Y-m-d"',
         "row.shift.current_revision_number",
         "row.self_level",

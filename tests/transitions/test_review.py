@@ -124,9 +124,10 @@ def test_the_team_page_query_count_is_constant_in_reports(
         EvidenceFactory(author=person, shifts=[shifts[0]], visibility="shared")
 
     add_report(0)
-    # 1 session, 2 user, 3 reports with their latest check-in and review, 4 the ratings of
-    # those check-ins, 5 evidence shared since the review, 6 his open reviews (blind),
-    # 7 has reports (nav); with no completed review yet there are no manager ratings to read
+    # 1 session, 2 user, 3 reports with their latest check-in and review (and whether it was
+    # acknowledged), 4 the ratings of those check-ins, 5 evidence shared since the review,
+    # 6 his open reviews with their ratings (blind; progress), 7 has reports (nav); with no
+    # completed review yet there are no manager ratings to read
     with django_assert_num_queries(7):
         manager_client.get("/team/")
     for n in range(1, 20):

@@ -111,8 +111,18 @@ def test_seed_demo_gives_marco_reviews_of_his_reports(db: None) -> None:
     assert of_priya.drafts().count() == 1
     assert Review.objects.filter(person__username="sam").completed().count() == 1
     assert all(r.ratings.count() == 12 for r in Review.objects.completed())
+    # Priya acknowledged the older one with a response, overall and on two shifts; the
+    # latest awaits her acknowledgement.
+    older, latest = of_priya.completed().order_by("completed_at")
+    assert older.acknowledged_at is not None
+    assert older.response
+    assert older.ratings.exclude(response="").count() == 2
+    assert latest.acknowledged_at is None
+    assert not Review.objects.filter(person__username="sam", acknowledged_at__isnull=False)
     call_command("seed_demo")
     assert Review.objects.count() == 4
+    assert Review.objects.get(pk=older.pk).acknowledged_at == older.acknowledged_at
+    assert Review.objects.filter(acknowledged_at__isnull=False).count() == 1
 
 
 @override_settings(DEBUG=True)
@@ -128,13 +138,21 @@ def test_every_personas_demo_data_is_honest(db: None) -> None:
 
     for review in Review.objects.completed().select_related("person"):
         words = " ".join(
-            [review.summary, review.agreed_focus, *review.ratings.values_list("comment", flat=True)]
+            [
+                review.summary,
+                review.agreed_focus,
+                review.response,
+                *review.ratings.values_list("comment", flat=True),
+                *review.ratings.values_list("response", flat=True),
+            ]
         )
         name = review.person.first_name
         assert name in review.summary, (name, review.summary)
         others = [first for first in pms.values() if first != name]
         assert not [first for first in others if first in words], (name, words)
         assert review.completed_at < now
+        if review.acknowledged_at is not None:
+            assert review.completed_at < review.acknowledged_at < now
 
     for focus in Focus.objects.all():
         assert focus.set_at < now, focus

@@ -32,7 +32,9 @@ class AreaStanding:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The PM's home: where she stands, how it moved, what she focuses on, what is due."""
+    """The PM's home: where she stands, how it moved, what she focuses on, what is due. For a
+    manager, her team comes first: who is due a check-in, which reviews are in progress and
+    which await acknowledgement; her own dashboard follows."""
     user = request.user
     framework = access.framework_for(user)
     today = timezone.localdate()
@@ -61,6 +63,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     draft = CheckIn.objects.of(user).drafts().filter(framework=framework).first()
     due_at = progress.checkin_due_at(user, last.submitted_at if last else None)
     since = today - timedelta(days=EVIDENCE_GAP_DAYS)
+    # The reports are found in the query the navigation would make to offer the Team page.
+    team = progress.team_rows(user, now=timezone.now())
     return render(
         request,
         "transitions/dashboard.html",
@@ -93,6 +97,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "gap_days": EVIDENCE_GAP_DAYS,
             "shift_count": len(standings),
+            "team": team,
+            "has_reports": bool(team),
             "nav": "dashboard",
         },
     )

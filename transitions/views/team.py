@@ -12,7 +12,7 @@ from django_htmx.http import reswap, retarget
 
 from leadership.models import User
 from transitions import access, progress, services
-from transitions.forms import RatingForm, ReviewTextForm
+from transitions.forms import RatingForm, ReviewResponseForm, ReviewTextForm
 from transitions.models import Evidence, Review, Shift
 from transitions.views.packet import packet_response
 
@@ -248,9 +248,24 @@ def report_packet(request: HttpRequest, username: str) -> HttpResponse:
 
 
 def render_completed_review(
-    request: HttpRequest, found: Review, *, for_manager: bool
+    request: HttpRequest,
+    found: Review,
+    *,
+    for_manager: bool,
+    rows: list[progress.ReviewRow] | None = None,
+    form: ReviewResponseForm | None = None,
+    refused: str = "",
+    status: int = 200,
 ) -> HttpResponse:
-    rows = progress.review_rows(found)
+    """A completed review. For the person herself, while she has not acknowledged it, with
+    the form to acknowledge it and respond (overall and per shift)."""
+    rows = rows if rows is not None else progress.review_rows(found)
+    if not for_manager and not found.is_acknowledged:
+        form = form or ReviewResponseForm(shifts=[row.shift for row in rows])
+        for row in rows:
+            row.response_field = form.shift_field(row.shift)  # type: ignore[attr-defined]
+    else:
+        form = None
     return render(
         request,
         "transitions/review_detail.html",
@@ -259,8 +274,11 @@ def render_completed_review(
             "report": found.person,
             "areas": progress.group_by_area(rows),
             "for_manager": for_manager,
+            "form": form,
+            "refused": refused,
             "nav": "team" if for_manager else "dashboard",
         },
+        status=status,
     )
 
 

@@ -384,3 +384,21 @@ DEMO_REVIEWS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
         ),
     ],
 }
+
+# The person's acknowledgement of one of her completed reviews (by its position, oldest
+# first): days after the review, her overall response, and her response per shift slug. Like
+# the reviews, it says only what had happened by then.
+DEMO_ACKNOWLEDGEMENTS: dict[str, tuple[int, int, str, dict[str, str]]] = {
+    "priya": (
+        0,
+        4,
+        "Thank you, Marco, this is fair. I agree the numbers are where we lose the most time "
+        "between the teams; I will set up the first metrics session with data engineering.",
+        {
+            "align-product-analytics": "Agreed. Each team still counts active merchants its "
+            "own way; one dictionary is the first step.",
+            "align-discovery-across-teams": "I would put this a step higher: since the joint "
+            "discovery review, checkout and onboarding work from one interview plan.",
+        },
+    ),
+}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from leadership.models import User
 from transitions import services
 from transitions.management.commands._demo_content import (
+    DEMO_ACKNOWLEDGEMENTS,
     DEMO_REVIEWS,
     PRIYA_EVIDENCE,
     PRIYA_FOCUS,
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             reviews = self._reviews(users["priya"], marco, completed_days_ago=[180, 30], draft=True)
             reviews += self._reviews(users["sam"], marco, completed_days_ago=[20], draft=False)
             told = self._notifications(users["priya"], users["sam"], marco)
+            acknowledged = self._acknowledgement(users["priya"])
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
         if added:
@@ -91,9 +93,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Added {focus} focus shifts."))
         if reviews:
             self.stdout.write(self.style.SUCCESS(f"Added {reviews} reviews."))
+        if acknowledged:
+            self.stdout.write(
+                self.style.SUCCESS("Acknowledged a review of priya's, with a response.")
+            )
         if told:
             self.stdout.write(self.style.SUCCESS(f"Added {told} notifications."))
-        if not (created or added or checkins or focus or reviews or told):
+        if not (created or added or checkins or focus or reviews or acknowledged or told):
             self.stdout.write("Demo data already present; nothing changed.")
 
     def _checkins(
@@ -274,6 +280,36 @@ class Command(BaseCommand):
             )
         Notification.objects.bulk_create(rows)
         return len(rows)
+
+    def _acknowledgement(self, person: User) -> bool:
+        """The person's acknowledgement of one completed review, with her response overall and
+        on a few shifts (DEMO_ACKNOWLEDGEMENTS), dated some days after the review; her manager
+        was told of it then and has read it. Not when she has acknowledged any review already.
+        Written as history: nobody is told of it now."""
+        position, days_after, response, per_shift = DEMO_ACKNOWLEDGEMENTS[person.username]
+        reviews = list(Review.objects.completed().filter(person=person).order_by("completed_at"))
+        if len(reviews) <= position or any(review.is_acknowledged for review in reviews):
+            return False
+        review = reviews[position]
+        when = review.completed_at + timedelta(days=days_after)
+        for slug, text in per_shift.items():
+            review.ratings.filter(shift__slug=slug).update(response=text)
+        Review.objects.filter(pk=review.pk).update(acknowledged_at=when, response=response)
+        if review.manager is not None:
+            Notification.objects.create(
+                recipient=review.manager,
+                kind=NotificationKind.REVIEW_ACKNOWLEDGED,
+                actor=person,
+                target=review,
+                text=f"{person.display_name} acknowledged the review of "
+                f"{review.completed_at:%-d %B %Y} and responded.",
+                url=reverse("team_review_detail", args=[person.username, review.pk]),
+                email="immediately",
+                created_at=when,
+                emailed_at=when,
+                read_at=when + timedelta(hours=3),
+            )
+        return True
 
     def _focus(self, person: User, chosen: list[tuple[str, str, int, int | None]]) -> int:
         """Focus set (and some cleared) on the days given, the oldest first."""
