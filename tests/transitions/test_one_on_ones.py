@@ -440,3 +440,83 @@ def test_a_closed_1_1_is_read_only_through_every_url(
         meeting.shared_notes,
     ) == before
     assertContains(client.get(url), "read-only")
+
+
+# Query budgets
+
+
+def _meetings(pm: User, manager: User, shifts: list[Shift], count: int) -> OneOnOne:
+    """`count` 1:1s (all but the last closed), each with items, actions and notes, and a
+    month of history behind each: check-ins, shared evidence, a completed review, focus."""
+    for month in range(count):
+        submitted_checkin(
+            pm,
+            {s: 1 + (month + n) % 5 for n, s in enumerate(shifts)},
+            days_ago=30 * (count - month),
+        )
+        EvidenceFactory(author=pm, shifts=shifts[:2], visibility="shared")
+        meeting = services.one_on_one_start(manager=manager, person=pm)
+        services.agenda_item_add(meeting=meeting, by=pm, text=f"Item {month}", shift=shifts[0])
+        services.agenda_item_add(meeting=meeting, by=manager, text=f"Other {month}")
+        services.action_item_add(
+            meeting=meeting,
+            owner=pm,
+            text=f"Act {month}",
+            due_on=timezone.localdate(),
+            shift=shifts[1],
+        )
+        services.private_note_write(meeting=meeting, author=pm, text="Mine", seen_version=None)
+    _complete_review(pm, manager, shifts, {shifts[0].pk: 1, shifts[1].pk: 5})
+    services.focus_set(person=pm, shift=shifts[2], next_step="Next")
+    return meeting
+
+
+def _count(client: Client, url: str, django_assert_num_queries, expected: int) -> None:
+    client.get(url)  # the framework content is then in the cache
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+
+
+# The agenda: 1 session, 2 user, 3 the partner (the pair), 4 the meeting, 5 its action
+# items and those carried over, 6 its agenda items; suggestions: 7 the last completed
+# review, 8-9 her standings when it was completed (levels, last evidence), 10 its ratings,
+# 11 her latest two check-ins, 12 the manager's open review (blind rule), 13 shared evidence
+# per shift, 14-15 her standings now, 16 the 1:1 before, 17 evidence shared since, 18 her
+# focus (for her only), 19 the suggestions added or dismissed; then 20 my private note,
+# 21 the pair's 1:1s (history), 22 has reports (nav).
+AGENDA_QUERIES = {"pm": 22, "manager": 21}
+
+
+@pytest.mark.parametrize("who", ["pm", "manager"])
+def test_the_agenda_budget_is_the_same_with_little_and_much_history(
+    client: Client,
+    request: pytest.FixtureRequest,
+    pm: User,
+    manager: User,
+    shifts: list[Shift],
+    django_assert_num_queries,
+    who: str,
+) -> None:
+    client.force_login(request.getfixturevalue(who))
+    partner = "marco" if who == "pm" else "priya"
+    meeting = _meetings(pm, manager, shifts, 1)
+    _count(client, _url(meeting, partner), django_assert_num_queries, AGENDA_QUERIES[who])
+    meeting = _meetings(pm, manager, shifts, 6)
+    _count(client, _url(meeting, partner), django_assert_num_queries, AGENDA_QUERIES[who])
+    # The running agenda is the same page, found by the pair: the meeting's query differs.
+    _count(client, f"/one-on-ones/{partner}/", django_assert_num_queries, AGENDA_QUERIES[who])
+    # A closed meeting computes no suggestions: 4 meeting, 5 actions, 6 items, 7 private
+    # note, 8 history, 9 has reports.
+    closed = OneOnOne.objects.exclude(pk=meeting.pk).first()
+    _count(client, _url(closed, partner), django_assert_num_queries, 9)
+
+
+def test_the_list_budget_is_the_same_with_few_and_many_1_1s(
+    client: Client, pm: User, manager: User, shifts: list[Shift], django_assert_num_queries
+) -> None:
+    # 1 session, 2 user, 3 my manager and my reports, 4 our 1:1s, 5 has reports (nav)
+    client.force_login(manager)
+    _meetings(pm, manager, shifts, 1)
+    _count(client, "/one-on-ones/", django_assert_num_queries, 5)
+    _meetings(pm, manager, shifts, 5)
+    _count(client, "/one-on-ones/", django_assert_num_queries, 5)
