@@ -520,3 +520,28 @@ def test_the_list_budget_is_the_same_with_few_and_many_1_1s(
     _count(client, "/one-on-ones/", django_assert_num_queries, 5)
     _meetings(pm, manager, shifts, 5)
     _count(client, "/one-on-ones/", django_assert_num_queries, 5)
+
+
+# Access beyond the matrix (tests/test_access_matrix.py has every URL for every persona)
+
+
+def test_a_meeting_of_another_pair_is_not_found_through_my_own_pair(
+    client: Client, meeting: OneOnOne, other_manager: User, other_pm: User
+) -> None:
+    services.one_on_one_start(manager=other_manager, person=other_pm)
+    client.force_login(other_manager)
+    assert client.get(f"/one-on-ones/sam/{meeting.pk}/").status_code == 404
+    assert client.post(f"/one-on-ones/sam/{meeting.pk}/", {"action": "dismiss"}).status_code == 404
+
+
+def test_a_former_manager_loses_the_1_1s_with_her_report(
+    client: Client, pm: User, manager: User, meeting: OneOnOne, other_manager: User
+) -> None:
+    pm.manager = other_manager
+    pm.save()
+    client.force_login(manager)
+    assert client.get("/one-on-ones/priya/").status_code == 404
+    assert client.get(_url(meeting, "priya")).status_code == 404
+    client.force_login(pm)
+    assert client.get(_url(meeting, "marco")).status_code == 404
+    assert client.get(_url(meeting, "olga")).status_code == 404  # another pair's meeting
