@@ -28,7 +28,7 @@ from leadership.models import User
 from tests.factories import EvidenceFactory, submitted_checkin
 from tests.html_page import Page
 from transitions import notifications, services
-from transitions.models import CheckIn, Evidence, Focus, Notification, Review, Shift
+from transitions.models import CheckIn, Evidence, Focus, Notification, OneOnOne, Review, Shift
 
 PERSONAS = ["anonymous", "owner", "other_pm", "manager", "other_manager", "editor", "superuser"]
 LOGGED_IN = PERSONAS[1:]
@@ -59,6 +59,31 @@ class World:
     notification: Notification
     unsubscribe_token: str
     acknowledged: Review
+    meeting: OneOnOne
+    closed_meeting: OneOnOne
+
+
+def _one_on_ones(pm: User, manager: User) -> tuple[OneOnOne, OneOnOne]:
+    """A closed 1:1 of the owner and her manager, and the open one after it, each with
+    the pair's shared words and each person's private notes."""
+    closed = services.one_on_one_start(manager=manager, person=pm)
+    services.shared_notes_write(meeting=closed, text="zqClosedSharedNotes", seen_version=None)
+    services.private_note_write(
+        meeting=closed, author=manager, text="zqClosedManagerPrivate", seen_version=None
+    )
+    meeting = services.one_on_one_start(manager=manager, person=pm)
+    services.agenda_item_add(meeting=meeting, by=pm, text="zqOneOnOneItem")
+    services.action_item_add(
+        meeting=meeting, owner=pm, text="zqOneOnOneAction", due_on=meeting.started_at.date()
+    )
+    services.shared_notes_write(meeting=meeting, text="zqOneOnOneShared", seen_version=None)
+    services.private_note_write(
+        meeting=meeting, author=manager, text="zqManagerPrivateNote", seen_version=None
+    )
+    services.private_note_write(
+        meeting=meeting, author=pm, text="zqOwnerPrivateNote", seen_version=None
+    )
+    return meeting, closed
 
 
 @pytest.fixture
@@ -70,6 +95,7 @@ def world(pm: User, manager: User, other_pm: User, shifts: list[Shift]) -> World
     services.review_acknowledge(review=acknowledged, by=pm, response="Agreed.", shift_responses={})
     completed = _completed_review(pm, manager, shifts)
     review_draft, _ = services.review_start(person=pm, manager=manager, framework=framework)
+    meeting, closed_meeting = _one_on_ones(pm, manager)
     return World(
         shift=shifts[0],
         draft=draft,
@@ -89,6 +115,8 @@ def world(pm: User, manager: User, other_pm: User, shifts: list[Shift]) -> World
         ),
         unsubscribe_token=notifications.unsubscribe_token(pm, ["review_completed"]),
         acknowledged=acknowledged,
+        meeting=meeting,
+        closed_meeting=closed_meeting,
     )
 
 
@@ -269,6 +297,35 @@ MATRIX: dict[str, list[Row]] = {
         ),
         Row(lambda w: "/notifications/unsubscribe/not-a-token/", everyone(404), everyone(404)),
     ],
+    # 1:1s: only the pair; a POST to the agenda starts the next 1:1, a POST with no action
+    # to a meeting is a bad request, and any write to a closed one a conflict.
+    "one_on_one_list": [Row(lambda w: "/one-on-ones/", members(200), WRONG_METHOD)],
+    "one_on_one_agenda": [
+        Row(lambda w: "/one-on-ones/priya/", only({"manager": 200}), only({"manager": 302})),
+        Row(lambda w: "/one-on-ones/marco/", only({"owner": 200}), only({"owner": 302})),
+    ],
+    "one_on_one_detail": [
+        Row(
+            lambda w: f"/one-on-ones/priya/{w.meeting.pk}/",
+            only({"manager": 200}),
+            only({"manager": 400}),
+        ),
+        Row(
+            lambda w: f"/one-on-ones/marco/{w.meeting.pk}/",
+            only({"owner": 200}),
+            only({"owner": 400}),
+        ),
+        Row(
+            lambda w: f"/one-on-ones/priya/{w.closed_meeting.pk}/",
+            only({"manager": 200}),
+            only({"manager": 409}),
+        ),
+        Row(
+            lambda w: f"/one-on-ones/marco/{w.closed_meeting.pk}/",
+            only({"owner": 200}),
+            only({"owner": 409}),
+        ),
+    ],
 }
 
 
@@ -426,6 +483,20 @@ WRITES: dict[tuple[str, int], Write] = {
     ("my_review", 0): Write("owner", lambda w: {"response": "Thank you."}),
     ("my_review", 1): Write("owner", lambda w: {"response": "A draft?"}, writes=False),
     ("my_review", 2): Write("owner", lambda w: {"response": "Again."}, writes=False),
+    ("one_on_one_agenda", 0): Write("manager", lambda w: {}),
+    ("one_on_one_agenda", 1): Write("owner", lambda w: {}),
+    ("one_on_one_detail", 0): Write(
+        "manager", lambda w: {"action": "add_item", "item-text": "Hiring plan"}
+    ),
+    ("one_on_one_detail", 1): Write(
+        "owner", lambda w: {"action": "private", "private-notes": "Changed"}
+    ),
+    ("one_on_one_detail", 2): Write(
+        "manager", lambda w: {"action": "add_item", "item-text": "Late"}, writes=False
+    ),
+    ("one_on_one_detail", 3): Write(
+        "owner", lambda w: {"action": "shared", "shared-notes": "Late"}, writes=False
+    ),
 }
 
 # The one-click unsubscribe is POSTed by mail clients (RFC 8058), which send no CSRF token:
@@ -542,6 +613,14 @@ SEEN_BY: dict[str, set[str]] = {
     "zqOtherReviewComment": {"other_pm", "other_manager"},
     # A notification is its recipient's alone.
     "zqOwnerNotificationText": {"owner"},
+    # Their 1:1s: what the pair shares, and what each writes for herself alone.
+    "zqOneOnOneItem": {"owner", "manager"},
+    "zqOneOnOneAction": {"owner", "manager"},
+    "zqOneOnOneShared": {"owner", "manager"},
+    "zqClosedSharedNotes": {"owner", "manager"},
+    "zqManagerPrivateNote": {"manager"},
+    "zqClosedManagerPrivate": {"manager"},
+    "zqOwnerPrivateNote": {"owner"},
 }
 
 
@@ -671,6 +750,9 @@ def _more_pages(m: Marked) -> list[tuple[str, dict[str, str]]]:
         (f"/team/sam/shifts/{slug}/", {}),
         ("/team/sam/packet/", {}),
         ("/team/sam/packet/?include_private=1&format=md", {}),
+        (f"/one-on-ones/priya/{w.meeting.pk}/", HTMX),
+        (f"/one-on-ones/sam/{w.meeting.pk}/", {}),
+        (f"/one-on-ones/marco/{w.closed_meeting.pk}/", HTMX),
     ]
 
 
@@ -679,6 +761,11 @@ def _htmx_writes(m: Marked, persona: str) -> list[tuple[str, dict[str, Any]]]:
     w, slug = m.world, m.world.shift.slug
     return {
         "owner": [
+            (  # the agenda, swapped in after a write
+                f"/one-on-ones/marco/{w.meeting.pk}/",
+                {"action": "add_item", "item-text": "Roadmap"},
+            ),
+            (f"/one-on-ones/marco/{w.closed_meeting.pk}/", {"action": "dismiss"}),  # 409
             (f"/check-ins/{w.draft.pk}/shifts/{slug}/", {f"{slug}-level": "5"}),
             (f"/check-ins/{w.draft.pk}/shifts/{slug}/", {f"{slug}-level": "9"}),  # 422
             (f"/check-ins/{w.submitted.pk}/shifts/{slug}/", {f"{slug}-level": "5"}),  # 409
@@ -696,6 +783,10 @@ def _htmx_writes(m: Marked, persona: str) -> list[tuple[str, dict[str, Any]]]:
             ),
         ],
         "manager": [
+            (
+                f"/one-on-ones/priya/{w.meeting.pk}/",
+                {"action": "add_item", "item-text": "Roadmap"},
+            ),
             (
                 f"/team/priya/rate/{slug}/",
                 {f"{slug}-level": "2", f"{slug}-note": "zqDraftReviewComment"},

@@ -7,6 +7,7 @@ object or raising Http404: an object someone may not know about does not exist f
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -21,6 +22,7 @@ from transitions.models import (
     Focus,
     Framework,
     Notification,
+    OneOnOne,
     Review,
     ReviewQuerySet,
     Shift,
@@ -157,3 +159,50 @@ def notification_for(user: User, pk: int) -> Notification:
         security_log.access_denied(user, "notification", pk)
         raise Http404("No such notification.")
     return notification
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A manager and one of her current direct reports, as one of the two sees them."""
+
+    manager: User
+    person: User
+    viewer: User
+
+    @property
+    def partner(self) -> User:
+        return self.person if self.viewer.pk == self.manager.pk else self.manager
+
+    @property
+    def viewer_is_manager(self) -> bool:
+        return self.viewer.pk == self.manager.pk
+
+
+def pair_for(user: User, username: str) -> Pair:
+    """The user and `username` as a 1:1 pair: one of her current direct reports, or her own
+    current manager. 404 for anyone else. One query."""
+    partner = (
+        User.objects.filter(username=username, is_active=True)
+        .filter(Q(manager=user) | Q(pk=user.manager_id or 0))
+        .exclude(pk=user.pk)
+        .first()
+    )
+    if partner is None or not user.is_active:
+        security_log.access_denied(user, "1:1", username)
+        raise Http404("No 1:1s with this person.")
+    if partner.manager_id == user.pk:
+        return Pair(manager=user, person=partner, viewer=user)
+    return Pair(manager=partner, person=user, viewer=user)
+
+
+def one_on_one_for(user: User, username: str, pk: int) -> tuple[Pair, OneOnOne]:
+    """One meeting of the user's pair with `username`; 404 for anyone outside the pair,
+    and for meetings the pair had with someone else. Two queries."""
+    pair = pair_for(user, username)
+    meeting = (
+        OneOnOne.objects.of_pair(manager=pair.manager, person=pair.person).filter(pk=pk).first()
+    )
+    if meeting is None:
+        security_log.access_denied(user, "1:1 meeting", pk)
+        raise Http404("No such 1:1.")
+    return pair, meeting

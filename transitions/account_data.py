@@ -11,12 +11,22 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from leadership.csv_safety import safe_cell
 from leadership.models import User
 from transitions import content
-from transitions.models import CheckIn, Evidence, Focus, Rating, Review, ReviewRating
+from transitions.models import (
+    CheckIn,
+    Evidence,
+    Focus,
+    OneOnOne,
+    PrivateNote,
+    Rating,
+    Review,
+    ReviewRating,
+)
 
 FORMAT_VERSION = 1
 
@@ -113,7 +123,53 @@ def export(user: User) -> dict[str, Any]:
             }
             for review in reviews
         ],
+        "one_on_ones": _one_on_ones(user),
     }
+
+
+def _one_on_ones(user: User) -> list[dict[str, Any]]:
+    """The 1:1s the person was in: what the pair shared, and her own private notes only
+    (never the other person's). Four queries."""
+    meetings = (
+        OneOnOne.objects.filter(Q(manager=user) | Q(person=user))
+        .select_related("manager", "person")
+        .prefetch_related("items__shift", "actions__owner", "actions__shift")
+        .order_by("started_at", "pk")
+    )
+    mine = dict(
+        PrivateNote.objects.filter(author=user, meeting__in=meetings).values_list(
+            "meeting_id", "text"
+        )
+    )
+    return [
+        {
+            "manager": meeting.manager.username,
+            "person": meeting.person.username,
+            "started_at": meeting.started_at.isoformat(),
+            "closed_at": _iso(meeting.closed_at),
+            "shared_notes": meeting.shared_notes,
+            "my_private_notes": mine.get(meeting.pk, ""),
+            "agenda": [
+                {
+                    "text": item.text,
+                    "shift": item.shift.slug if item.shift else None,
+                    "done": item.done,
+                }
+                for item in sorted(meeting.items.all(), key=lambda item: item.order)
+            ],
+            "action_items": [
+                {
+                    "text": action.text,
+                    "owner": action.owner.username,
+                    "due_on": action.due_on.isoformat(),
+                    "shift": action.shift.slug if action.shift else None,
+                    "done_at": _iso(action.done_at),
+                }
+                for action in meeting.actions.all()
+            ],
+        }
+        for meeting in meetings
+    ]
 
 
 CSV_HEADER = [
@@ -210,6 +266,55 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 review["response"],
                 "",
                 "",
+            ]
+    for meeting in data.get("one_on_ones", []):
+        with_whom = f"{meeting['manager']} and {meeting['person']}"
+        yield [
+            "1:1",
+            meeting["started_at"],
+            "closed" if meeting["closed_at"] else "open",
+            "",
+            "",
+            with_whom,
+            meeting["shared_notes"],
+            "",
+            "shared",
+        ]
+        if meeting["my_private_notes"]:
+            yield [
+                "1:1 private notes",
+                meeting["started_at"],
+                "",
+                "",
+                "",
+                with_whom,
+                meeting["my_private_notes"],
+                "",
+                "private",
+            ]
+        for item in meeting["agenda"]:
+            yield [
+                "1:1 agenda item",
+                meeting["started_at"],
+                "done" if item["done"] else "",
+                item["shift"] or "",
+                "",
+                item["text"],
+                "",
+                "",
+                "shared",
+            ]
+        for action in meeting["action_items"]:
+            yield [
+                "1:1 action item",
+                action["due_on"],
+                "done" if action["done_at"] else "open",
+                action["shift"] or "",
+                "",
+                action["text"],
+                f"owner: {action['owner']}",
+                "",
+                "shared",
             ]
 
 

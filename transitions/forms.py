@@ -384,3 +384,58 @@ class ReviewResponseForm(forms.Form):
 
     def shift_responses(self) -> dict[int, str]:
         return {shift.pk: self.cleaned_data[f"{shift.slug}-response"] for shift in self.shifts}
+
+
+# 1:1s
+
+
+def _optional_shift_choices(shifts: list[Shift]) -> list[tuple[Any, Any]]:
+    return [("", "No shift"), *_grouped_shift_choices(shifts, attrgetter("slug"))]
+
+
+class AgendaItemForm(forms.Form):
+    text = forms.CharField(label="Talking point", max_length=300)
+    shift = forms.ChoiceField(label="About the shift", required=False)
+
+    def __init__(self, *args: Any, shifts: list[Shift], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shifts = {shift.slug: shift for shift in shifts}
+        self.fields["shift"].choices = _optional_shift_choices(shifts)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Write the talking point.")
+        return text
+
+    def clean_shift(self) -> Shift | None:
+        return self.shifts.get(self.cleaned_data["shift"])
+
+
+class ActionItemForm(AgendaItemForm):
+    owner = forms.ChoiceField(label="Who does it")
+    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    field_order = ["text", "owner", "due_on", "shift"]
+
+    def __init__(self, *args: Any, shifts: list[Shift], people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, shifts=shifts, **kwargs)
+        self.fields["text"].label = "Action"
+        self.people = {person.username: person for person in people}
+        self.fields["owner"].choices = [(p.username, p.display_name) for p in people]
+
+    def clean_owner(self) -> Any:
+        return self.people[self.cleaned_data["owner"]]
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, label: str = "Notes", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["notes"].label = label
+
+    def clean_notes(self) -> str:
+        return self.cleaned_data["notes"].replace("\r\n", "\n")

@@ -790,3 +790,171 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.email}"
+
+
+# 1:1s: a running agenda shared by a PM and her manager, one meeting at a time.
+
+
+class OneOnOneQuerySet(models.QuerySet["OneOnOne"]):
+    def of_pair(self, *, manager: AbstractBaseUser, person: AbstractBaseUser) -> OneOnOneQuerySet:
+        return self.filter(manager=manager, person=person)
+
+    def open(self) -> OneOnOneQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+
+class OneOnOne(models.Model):
+    """One meeting of a PM and her manager: open until the next one is started, then a dated,
+    read-only record."""
+
+    NOTES_MAX = 10000
+
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_on_ones_led"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_on_ones"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    shared_notes = models.TextField(max_length=NOTES_MAX, blank=True)
+    notes_version = models.PositiveIntegerField(
+        default=1, help_text="Moves on every save, so a stale form cannot overwrite the notes."
+    )
+
+    objects = OneOnOneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "1:1"
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            models.Index(fields=["manager", "person", "-started_at"], name="one_on_one_pair"),
+            models.Index(fields=["person", "-started_at"], name="one_on_one_person"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manager", "person"],
+                condition=Q(closed_at__isnull=True),
+                name="one_on_one_one_open_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("manager")), name="one_on_one_not_with_oneself"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("started_at")),
+                name="one_on_one_closed_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1:1 of {self.started_at:%-d %b %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class AgendaItem(models.Model):
+    """A talking point on a 1:1's agenda: written by either person, or a suggestion added."""
+
+    TEXT_MAX = 300
+
+    meeting = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="items")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.CharField(max_length=TEXT_MAX)
+    shift = models.ForeignKey(
+        Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    order = models.PositiveIntegerField()
+    done = models.BooleanField(default=False)
+    suggestion = models.CharField(
+        max_length=100, blank=True, help_text="The key of the suggestion it was added from."
+    )
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="agenda_item_unique_order"),
+            models.UniqueConstraint(
+                fields=["meeting", "suggestion"],
+                condition=~Q(suggestion=""),
+                name="agenda_item_suggestion_once",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="agenda_item_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DismissedSuggestion(models.Model):
+    """A suggested talking point one of the pair dismissed for this meeting."""
+
+    meeting = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="dismissed")
+    key = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "key"], name="dismissed_suggestion_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ActionItem(models.Model):
+    """Something one of the pair will do by a date; open ones carry over to the next 1:1."""
+
+    TEXT_MAX = 300
+
+    meeting = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="actions")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_items"
+    )
+    text = models.CharField(max_length=TEXT_MAX)
+    due_on = models.DateField()
+    shift = models.ForeignKey(
+        Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="action_items"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="action_item_has_text"),
+        ]
+        indexes = [models.Index(fields=["meeting", "done_at"], name="action_item_meeting")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class PrivateNote(models.Model):
+    """One person's own notes on a 1:1, never shown to the other."""
+
+    TEXT_MAX = 10000
+
+    meeting = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="private_one_on_one_notes"
+    )
+    text = models.TextField(max_length=TEXT_MAX, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "author"], name="private_note_one_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Private note {self.pk}"

@@ -33,6 +33,7 @@ from django.urls import reverse
 
 from leadership.models import User
 from transitions.models import (
+    AgendaItem,
     CheckIn,
     EmailChoice,
     Evidence,
@@ -279,4 +280,28 @@ def review_acknowledged(*, review_id: int) -> None:
         text=f"{person.display_name} acknowledged the review of "
         f"{review.completed_at:%-d %B %Y}{answered}.",
         url=reverse("team_review_detail", args=[person.username, review.pk]),
+    )
+
+
+def agenda_item_added(*, item_id: int) -> None:
+    """The other person of the pair learns that the agenda grew (not what it says, which the
+    agenda shows to both of them)."""
+    item = AgendaItem.objects.select_related("meeting__manager", "meeting__person", "author").get(
+        pk=item_id
+    )
+    meeting, author = item.meeting, item.author
+    other = meeting.person if author.pk == meeting.manager_id else meeting.manager
+    if author.pk == meeting.manager_id:
+        # Her manager still leads her 1:1s only while he is her manager.
+        if meeting.person.manager_id != author.pk:
+            return
+    elif _current_manager(meeting.person) != meeting.manager:
+        return
+    notify(
+        Kind.ONE_ON_ONE_ITEM_ADDED,
+        recipient=other,
+        actor=author,
+        target=meeting,
+        text=f"{author.display_name} added an item to your 1:1 agenda.",
+        url=reverse("one_on_one_agenda", args=[author.username]),
     )

@@ -15,12 +15,17 @@ from leadership import erasure, security_log
 from leadership.models import User
 from transitions import content, framework_file, notifications
 from transitions.models import (
+    ActionItem,
+    AgendaItem,
     Area,
     AreaRevision,
     CheckIn,
+    DismissedSuggestion,
     Evidence,
     Focus,
     Framework,
+    OneOnOne,
+    PrivateNote,
     Rating,
     Review,
     ReviewRating,
@@ -866,3 +871,159 @@ def account_delete(*, user: User) -> None:
         user_id, username = user.pk, user.username
         user.delete()
     security_log.account_deleted(user_id, username)
+
+
+# 1:1s. Every write takes the meeting's row lock and refuses a closed meeting.
+
+
+class OneOnOneClosed(Exception):
+    """The 1:1 was closed (the next one started): it is a read-only record now."""
+
+
+class NotesConflict(Exception):
+    """The notes changed (in another tab, or by the other person) since they were loaded."""
+
+    def __init__(self, saved: str) -> None:
+        super().__init__("The notes changed since they were opened.")
+        self.saved = saved
+
+
+def _locked_open(meeting: OneOnOne) -> OneOnOne:
+    locked = OneOnOne.objects.select_for_update().get(pk=meeting.pk)
+    if not locked.is_open:
+        raise OneOnOneClosed()
+    return locked
+
+
+def one_on_one_start(*, manager: User, person: User) -> OneOnOne:
+    """Start the pair's next 1:1: the open one (if any) closes as a dated record. Open
+    action items are not copied: they stay open and show on every 1:1 until done."""
+    with transaction.atomic():
+        now = timezone.now()
+        for current in (
+            OneOnOne.objects.of_pair(manager=manager, person=person).open().select_for_update()
+        ):
+            current.closed_at = max(now, current.started_at)
+            current.save(update_fields=["closed_at"])
+        return OneOnOne.objects.create(manager=manager, person=person, started_at=now)
+
+
+def agenda_item_add(
+    *,
+    meeting: OneOnOne,
+    by: User,
+    text: str,
+    shift: Shift | None = None,
+    suggestion: str = "",
+    link: str = "",
+) -> AgendaItem:
+    """Put a talking point on the agenda (own, or a suggestion added), at the end. The one
+    write through which an item is added; the other person is told after the commit."""
+    with transaction.atomic():
+        locked = _locked_open(meeting)
+        if suggestion:
+            existing = locked.items.filter(suggestion=suggestion).first()
+            if existing is not None:
+                return existing
+        top = locked.items.aggregate(top=Max("order"))["top"] or 0
+        item = AgendaItem.objects.create(
+            meeting=locked,
+            author=by,
+            text=text,
+            shift=shift,
+            order=top + 1,
+            suggestion=suggestion,
+            link=link,
+        )
+        notifications.after_commit(notifications.agenda_item_added, item_id=item.pk)
+    return item
+
+
+def suggestion_dismiss(*, meeting: OneOnOne, key: str) -> None:
+    with transaction.atomic():
+        locked = _locked_open(meeting)
+        DismissedSuggestion.objects.get_or_create(meeting=locked, key=key)
+
+
+def agenda_item_move(*, meeting: OneOnOne, item: AgendaItem, up: bool) -> None:
+    """Swap an item with the one above (or below) it; at either end nothing moves."""
+    with transaction.atomic():
+        locked = _locked_open(meeting)
+        siblings = locked.items.all()
+        neighbour = (
+            siblings.filter(order__lt=item.order).order_by("-order")
+            if up
+            else siblings.filter(order__gt=item.order).order_by("order")
+        ).first()
+        if neighbour is None:
+            return
+        top = (siblings.aggregate(top=Max("order"))["top"] or 0) + 1
+        siblings.filter(pk=item.pk).update(order=top)
+        siblings.filter(pk=neighbour.pk).update(order=item.order)
+        siblings.filter(pk=item.pk).update(order=neighbour.order)
+
+
+def agenda_item_check(*, meeting: OneOnOne, item: AgendaItem, done: bool) -> None:
+    with transaction.atomic():
+        locked = _locked_open(meeting)
+        locked.items.filter(pk=item.pk).update(done=done)
+
+
+def action_item_add(
+    *,
+    meeting: OneOnOne,
+    owner: User,
+    text: str,
+    due_on: Any,
+    shift: Shift | None = None,
+) -> ActionItem:
+    """An action item agreed in this 1:1, owned by either of the pair."""
+    if owner.pk not in (meeting.manager_id, meeting.person_id):
+        raise ValueError("An action item belongs to one of the pair.")
+    with transaction.atomic():
+        locked = _locked_open(meeting)
+        return ActionItem.objects.create(
+            meeting=locked, owner=owner, text=text, due_on=due_on, shift=shift
+        )
+
+
+def action_item_check(*, meeting: OneOnOne, item: ActionItem, done: bool) -> None:
+    """Check an action item off (or reopen it) in the open 1:1, wherever it was agreed."""
+    with transaction.atomic():
+        _locked_open(meeting)
+        ActionItem.objects.filter(pk=item.pk).update(done_at=timezone.now() if done else None)
+
+
+def shared_notes_write(*, meeting: OneOnOne, text: str, seen_version: int | None) -> OneOnOne:
+    """Save the pair's notes unless they changed since version `seen_version` was read."""
+    with transaction.atomic():
+        locked = _locked_open(meeting)
+        if locked.shared_notes == text:
+            return locked
+        if seen_version is not None and seen_version != locked.notes_version:
+            raise NotesConflict(locked.shared_notes)
+        locked.shared_notes = text
+        locked.notes_version += 1
+        locked.save(update_fields=["shared_notes", "notes_version"])
+    return locked
+
+
+def private_note_write(
+    *, meeting: OneOnOne, author: User, text: str, seen_version: int | None
+) -> PrivateNote:
+    """Save the author's own notes on a 1:1 (0: she had none when the form was loaded)."""
+    with transaction.atomic():
+        locked = _locked_open(meeting)
+        note = PrivateNote.objects.select_for_update().filter(meeting=locked, author=author).first()
+        if note is None:
+            if seen_version not in (None, 0) and text:
+                raise NotesConflict("")
+            return PrivateNote.objects.create(meeting=locked, author=author, text=text)
+        if note.text == text:
+            return note
+        if seen_version is not None and seen_version != note.version:
+            raise NotesConflict(note.text)
+        note.text = text
+        note.version += 1
+        note.save(update_fields=["text", "version", "updated_at"])
+    return note

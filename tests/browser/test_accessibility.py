@@ -30,7 +30,7 @@ from tests.browser.conftest import (
     screenshot,
 )
 from transitions import notifications
-from transitions.models import CheckIn, Evidence, Review, Shift
+from transitions.models import CheckIn, Evidence, OneOnOne, Review, Shift
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -106,6 +106,9 @@ def pm_pages(demo: Demo) -> list[Visit]:
         Visit("pm-notifications", "/notifications/", main=True),
         Visit("pm-notification-preferences", "/notifications/preferences/"),
         Visit("pm-review-acknowledged", f"/reviews/{demo.acknowledged.pk}/"),
+        Visit("pm-one-on-ones", "/one-on-ones/"),
+        Visit("pm-one-on-one-agenda", "/one-on-ones/marco/", main=True),
+        Visit("pm-one-on-one-closed", f"/one-on-ones/marco/{_closed_one_on_one()}/"),
         Visit("pm-not-found", "/no-such-page/", status=404, dark=False),
     ]
 
@@ -123,7 +126,15 @@ def manager_pages(demo: Demo) -> list[Visit]:
         Visit("manager-report-shift", f"/team/priya/shifts/{slug}/"),
         Visit("manager-packet", "/team/priya/packet/"),
         Visit("manager-notifications", "/notifications/"),
+        Visit("manager-one-on-ones", "/one-on-ones/"),
+        Visit("manager-one-on-one-agenda", "/one-on-ones/priya/", main=True),
+        Visit("manager-one-on-one-closed", f"/one-on-ones/priya/{_closed_one_on_one()}/"),
+        Visit("manager-one-on-one-first", "/one-on-ones/sam/"),
     ]
+
+
+def _closed_one_on_one() -> int:
+    return OneOnOne.objects.filter(closed_at__isnull=False).latest("started_at").pk
 
 
 def editor_pages(demo: Demo) -> list[Visit]:

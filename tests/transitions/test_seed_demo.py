@@ -204,3 +204,31 @@ def test_seed_demo_leaves_unread_notifications_that_open_for_their_recipient(
             assert response.status_code == 200, (username, notification.text)
     told_of_evidence = Notification.objects.filter(kind="evidence_shared")
     assert set(told_of_evidence.values_list("recipient__username", flat=True)) == {"marco"}
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_gives_marco_and_priya_a_1_1_history_with_an_open_agenda(
+    db: None, client
+) -> None:
+    from transitions.models import ActionItem, OneOnOne, PrivateNote
+
+    call_command("seed_demo")
+    meetings = list(OneOnOne.objects.order_by("started_at"))
+    assert [(m.manager.username, m.person.username) for m in meetings] == [("marco", "priya")] * 4
+    past, current = meetings[:3], meetings[3]
+    assert all(m.closed_at is not None and m.shared_notes for m in past)
+    assert all(m.actions.exists() for m in past)
+    assert current.is_open
+    assert ActionItem.objects.filter(done_at__isnull=True).exists()  # carried over
+    client.force_login(User.objects.get(username="marco"))
+    page = client.get("/one-on-ones/priya/").content.decode()
+    assert "Suggested from the data" in page
+    assert page.count('value="add_suggestion"') >= 3
+    assert "carried over" in page
+    note = PrivateNote.objects.get(meeting=past[0]).text.split(". ")[-1]  # no apostrophe
+    assert note in client.get(f"/one-on-ones/priya/{past[0].pk}/").content.decode()
+    client.force_login(User.objects.get(username="priya"))
+    assert note not in client.get(f"/one-on-ones/marco/{past[0].pk}/").content.decode()
+    before = list(OneOnOne.objects.values())
+    call_command("seed_demo")
+    assert list(OneOnOne.objects.values()) == before

@@ -402,3 +402,72 @@ DEMO_ACKNOWLEDGEMENTS: dict[str, tuple[int, int, str, dict[str, str]]] = {
         },
     ),
 }
+
+# priya's 1:1s with marco: three past meetings (the oldest first), then the open one. Each:
+# days ago it started, shared notes, marco's private note, agenda items (text, by marco?,
+# shift slug or ""), action items (text, owned by priya?, due days after the start, shift
+# slug or "", done days after the start or None: still open, so it carries over).
+PRIYA_ONE_ON_ONES: list[dict] = [
+    {
+        "days_ago": 42,
+        "notes": "Talked through the Q3 planning. Priya ran the prioritisation session for the "
+        "first time; the team left with one list instead of three.",
+        "private": "She still rewrites the team's specs at night. Ask how the delegation goes.",
+        "items": [
+            ("How the planning session went", False, "lead-a-team-of-pms"),
+            ("Hiring: the second PM role", True, "hire-and-onboard"),
+        ],
+        "actions": [
+            ("Draft the job description for the second PM", True, 10, "hire-and-onboard", 8),
+            ("Introduce Priya to the finance lead", False, 7, "", 5),
+        ],
+    },
+    {
+        "days_ago": 28,
+        "notes": "Job description agreed. Priya wants to let Jonas run the next discovery "
+        "sprint on his own and only review the outcome.",
+        "private": "Good progress on letting go. Raise the exec update format next time.",
+        "items": [
+            ("Letting Jonas run discovery alone", False, "align-discovery-across-teams"),
+            ("Feedback on the exec update", True, "align-with-leadership-team"),
+        ],
+        "actions": [
+            (
+                "Write the one-page strategy for the checkout area",
+                True,
+                21,
+                "provide-strategy",
+                None,
+            ),
+        ],
+    },
+    {
+        "days_ago": 14,
+        "notes": "The exec update landed well: one page, decisions first. Strategy draft is "
+        "halfway; Priya will share it before the next 1:1.",
+        "private": "Consider her for the portfolio review in January.",
+        "items": [
+            ("The exec update: what worked", False, "align-with-leadership-team"),
+            ("Analytics across the three teams", True, "align-product-analytics"),
+        ],
+        "actions": [
+            (
+                "Set up a shared metrics review with the data team",
+                False,
+                14,
+                "align-product-analytics",
+                None,
+            ),
+            ("Send Priya the board deck template", True, 3, "", 2),
+        ],
+    },
+    {
+        "days_ago": 2,
+        "notes": "",
+        "private": "",
+        "items": [
+            ("Where the strategy draft stands", False, "provide-strategy"),
+        ],
+        "actions": [],
+    },
+]

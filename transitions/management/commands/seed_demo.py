@@ -19,15 +19,20 @@ from transitions.management.commands._demo_content import (
     PRIYA_EVIDENCE,
     PRIYA_FOCUS,
     PRIYA_NOTES,
+    PRIYA_ONE_ON_ONES,
     SAM_EVIDENCE,
 )
 from transitions.models import (
+    ActionItem,
+    AgendaItem,
     CheckIn,
     Evidence,
     Focus,
     Framework,
     Notification,
     NotificationKind,
+    OneOnOne,
+    PrivateNote,
     Rating,
     Review,
     ReviewRating,
@@ -83,6 +88,7 @@ class Command(BaseCommand):
             reviews += self._reviews(users["sam"], marco, completed_days_ago=[20], draft=False)
             told = self._notifications(users["priya"], users["sam"], marco)
             acknowledged = self._acknowledgement(users["priya"])
+            meetings = self._one_on_ones(users["priya"], marco, PRIYA_ONE_ON_ONES)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
         if added:
@@ -99,7 +105,11 @@ class Command(BaseCommand):
             )
         if told:
             self.stdout.write(self.style.SUCCESS(f"Added {told} notifications."))
-        if not (created or added or checkins or focus or reviews or acknowledged or told):
+        if meetings:
+            self.stdout.write(self.style.SUCCESS(f"Added {meetings} 1:1s."))
+        if not (
+            created or added or checkins or focus or reviews or acknowledged or told or meetings
+        ):
             self.stdout.write("Demo data already present; nothing changed.")
 
     def _checkins(
@@ -310,6 +320,48 @@ class Command(BaseCommand):
                 read_at=when + timedelta(hours=3),
             )
         return True
+
+    def _one_on_ones(self, person: User, manager: User, meetings: list[dict]) -> int:
+        """The pair's 1:1s, the oldest first: each closed when the next started, the last one
+        open (its suggestions come from the rest of the demo data)."""
+        if OneOnOne.objects.of_pair(manager=manager, person=person).exists():
+            return 0
+        framework = Framework.objects.followed_by(person)
+        shifts = {s.slug: s for s in Shift.objects.of_framework(framework)} if framework else {}
+        now = timezone.now()
+        starts = [now - timedelta(days=m["days_ago"]) for m in meetings]
+        for n, (data, started) in enumerate(zip(meetings, starts, strict=True)):
+            meeting = OneOnOne.objects.create(
+                manager=manager,
+                person=person,
+                started_at=started,
+                closed_at=starts[n + 1] if n + 1 < len(starts) else None,
+                shared_notes=data["notes"],
+            )
+            if data["private"]:
+                PrivateNote.objects.create(meeting=meeting, author=manager, text=data["private"])
+            AgendaItem.objects.bulk_create(
+                AgendaItem(
+                    meeting=meeting,
+                    author=manager if by_manager else person,
+                    text=text,
+                    shift=shifts.get(slug),
+                    order=order,
+                    done=meeting.closed_at is not None,
+                )
+                for order, (text, by_manager, slug) in enumerate(data["items"], start=1)
+            )
+            for text, by_person, due_in, slug, done_in in data["actions"]:
+                action = ActionItem.objects.create(
+                    meeting=meeting,
+                    owner=person if by_person else manager,
+                    text=text,
+                    due_on=(started + timedelta(days=due_in)).date(),
+                    shift=shifts.get(slug),
+                    done_at=None if done_in is None else started + timedelta(days=done_in),
+                )
+                ActionItem.objects.filter(pk=action.pk).update(created_at=started)
+        return len(meetings)
 
     def _focus(self, person: User, chosen: list[tuple[str, str, int, int | None]]) -> int:
         """Focus set (and some cleared) on the days given, the oldest first."""
