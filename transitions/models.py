@@ -921,6 +921,9 @@ class ActionItem(models.Model):
         Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="action_items"
     )
     done_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its owner was told it is due."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -347,9 +347,10 @@ def test_query_counts_do_not_grow_with_history(
     client.get("/framework/")  # fills the framework cache
     client.get(f"/check-ins/{latest.pk}/")  # and the wording history
     # 1 session, 2 user, 3 levels in the last two check-ins, 4 last evidence per shift,
-    # 5 area averages, 6 last check-in, 7 draft, 8 focus, 9 latest review,
-    # 10 recent evidence (none: no prefetch), 11 has reports (nav)
-    with django_assert_num_queries(11):
+    # 5 area averages, 6 last check-in, 7 draft, 8 her reports for the team section (none),
+    # 9 focus, 10 latest review, 11 recent evidence (none: no prefetch), 12 unread
+    # notifications and has reports (nav)
+    with django_assert_num_queries(12):
         client.get("/")
     # 1 session, 2 user, 3 check-in, 4 its ratings with wording,
     # 5 the previous check-in's ratings, 6 has reports (nav)

@@ -80,13 +80,14 @@ def test_the_dashboard_query_count_does_not_grow(
     EvidenceFactory(author=pm, shifts=[shifts[0]])
     pm_client.get("/")  # framework content is then served from the cache
     # 1 session, 2 user, 3 levels in the last two check-ins, 4 last evidence per shift,
-    # 5 area averages per check-in, 6 last check-in, 7 open draft, 8 focus,
-    # 9 latest review, 10 recent evidence, 11 their shifts (prefetch), 12 has reports (nav)
-    with django_assert_num_queries(12):
+    # 5 area averages per check-in, 6 last check-in, 7 open draft, 8 her reports for the
+    # team section (none), 9 focus, 10 latest review, 11 recent evidence, 12 their shifts
+    # (prefetch), 13 unread notifications and has reports (nav)
+    with django_assert_num_queries(13):
         pm_client.get("/")
     for _ in range(20):
         EvidenceFactory(author=pm, shifts=shifts[:4])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         pm_client.get("/")
 
 

@@ -570,3 +570,33 @@ def test_an_added_item_tells_the_other_person_after_commit_without_its_text(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_url(meeting, "marco"), {"action": "add_item", "item-text": "Hers"})
     assert Notification.objects.filter(recipient=manager, actor=pm).count() == 1
+
+
+def test_an_action_item_due_is_told_to_its_owner_once(
+    pm: User, manager: User, meeting: OneOnOne, django_capture_on_commit_callbacks: Any
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from transitions.models import Notification
+
+    today = timezone.localdate()
+    due = services.action_item_add(meeting=meeting, owner=pm, text="zqDueText", due_on=today)
+    services.action_item_add(
+        meeting=meeting, owner=manager, text="Later", due_on=today + timedelta(days=3)
+    )
+    done = services.action_item_add(meeting=meeting, owner=manager, text="Done", due_on=today)
+    ActionItem.objects.filter(pk=done.pk).update(done_at=timezone.now())
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_action_item_reminders", stdout=out)
+    assert "Told 1 action item owner." in out.getvalue()
+    [told] = Notification.objects.filter(kind="action_item_due")
+    assert (told.recipient, told.target) == (pm, meeting)
+    assert "due today" in told.text
+    assert "zqDueText" not in told.text
+    call_command("send_action_item_reminders", stdout=io.StringIO())
+    assert Notification.objects.filter(kind="action_item_due").count() == 1
+    due.refresh_from_db()
+    assert due.reminded_at is not None
