@@ -612,3 +612,19 @@ def test_renaming_an_area_in_the_admin_keeps_its_earlier_title(
     assertContains(page, "Title history (newest first)")
     assertContains(page, before)
     assert ReviewRating.objects.count() == 0  # nothing of people's was touched
+
+
+def test_the_loser_of_a_race_to_complete_a_review_is_told_it_was_already_completed(
+    client: Client, manager: User, pm: User, shifts: list[Shift], monkeypatch: Any
+) -> None:
+    done = _complete_review(pm, manager, shifts)
+    _login(client, manager)
+    client.post("/team/priya/reviews/new/")
+
+    def completed_meanwhile(**kwargs: Any) -> Any:
+        raise services.ReviewClosed
+
+    monkeypatch.setattr(services, "review_save", completed_meanwhile)
+    response = client.post("/team/priya/", {"action": "complete", "summary": "x"}, follow=True)
+    assertContains(response, "already completed")
+    assert response.redirect_chain[-1][0] == f"/team/priya/reviews/{done.pk}/"
