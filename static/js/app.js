@@ -121,6 +121,12 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     var element = swappedElement(event);
     if (!element) return;
+    // Swapped-in choices show what the server says is checked (a radio's `checked` attribute
+    // alone does not always win over the choice the person had just made in the old one).
+    Array.prototype.forEach.call(
+      element.querySelectorAll("input[type='radio'][checked], input[type='checkbox'][checked]"),
+      function (input) { input.checked = true; }
+    );
     if (element.hasAttribute("data-announce")) {
       var urgent = element.classList.contains("rating-status--error");
       announce(spokenText(element), urgent);
