@@ -153,8 +153,8 @@ def _defaults(model: type[models.Model], given: Sequence[str]) -> dict[str, Any]
     for field in model._meta.concrete_fields:
         if field.attname in given:
             continue
-        if field.has_default() or field.null:
-            values[field.attname] = field.get_default()
+        if field.has_default() or field.null or (field.blank and field.empty_strings_allowed):
+            values[field.attname] = field.get_default()  # "" for a text field left blank
         else:
             raise RuntimeError(
                 f"{model.__name__}.{field.name} has no default: teach bench/data.py to fill it."

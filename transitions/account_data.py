@@ -21,6 +21,8 @@ from transitions.models import (
     CheckIn,
     Evidence,
     Focus,
+    Notification,
+    NotificationPreference,
     OneOnOne,
     PrivateNote,
     Rating,
@@ -124,6 +126,20 @@ def export(user: User) -> dict[str, Any]:
             for review in reviews
         ],
         "one_on_ones": _one_on_ones(user),
+        "notification_preferences": [
+            {"kind": pref.kind, "enabled": pref.enabled, "email": pref.email}
+            for pref in NotificationPreference.objects.filter(person=user).order_by("kind")
+        ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "text": n.text,
+                "created_at": n.created_at.isoformat(),
+                "read_at": _iso(n.read_at),
+                "emailed_at": _iso(n.emailed_at),
+            }
+            for n in Notification.objects.for_recipient(user).order_by("created_at", "pk")
+        ],
     }
 
 
@@ -316,6 +332,30 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 "",
                 "shared",
             ]
+    for pref in data.get("notification_preferences", []):
+        yield [
+            "notification preference",
+            "",
+            "on" if pref["enabled"] else "off",
+            "",
+            "",
+            pref["kind"],
+            f"email: {pref['email']}",
+            "",
+            "",
+        ]
+    for notification in data.get("notifications", []):
+        yield [
+            "notification",
+            notification["created_at"],
+            "read" if notification["read_at"] else "unread",
+            "",
+            "",
+            notification["kind"],
+            notification["text"],
+            "",
+            "",
+        ]
 
 
 def _as_rated(rating: dict[str, Any]) -> list[str]:

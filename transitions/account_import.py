@@ -30,6 +30,7 @@ from transitions.models import (
     Evidence,
     Focus,
     Framework,
+    NotificationPreference,
     Rating,
     Review,
     ReviewRating,
@@ -70,16 +71,23 @@ def read_export(path: str | os.PathLike[str]) -> Any:
         raise AccountImportError(f"Cannot read {path}: it is not valid JSON ({exc}).") from None
 
 
-def account_import(data: Any) -> User:
+@dataclass(frozen=True)
+class Imported:
+    user: User
+    #: What the file held that was not restored, and why, e.g. "2 1:1s: each is shared …".
+    left_out: list[str]
+
+
+def account_import(data: Any) -> Imported:
     """Check everything in `data`, then create the person and her records in one transaction.
 
     Shifts are matched by slug. The person gets no usable password: she sets one through
-    "Forgot your password?".
+    "Forgot your password?". Her 1:1s and notifications stay in the file (see `left_out`).
     """
     plan = _Plan.from_export(data)
     try:
         with transaction.atomic():
-            return plan.write()
+            return Imported(user=plan.write(), left_out=plan.left_out)
     except (IntegrityError, DataError) as exc:
         raise AccountImportError(f"The database refused the file: {exc}") from None
 
@@ -106,7 +114,13 @@ def _kind(value: object) -> str:
     return "an object"
 
 
-_EXPECTED = {str: "text", int: "a whole number", list: "a list", dict: "an object"}
+_EXPECTED = {
+    str: "text",
+    int: "a whole number",
+    bool: "true or false",
+    list: "a list",
+    dict: "an object",
+}
 
 
 def _shown(value: str) -> str:
@@ -234,6 +248,9 @@ class _Plan:
     evidence: list[tuple[Evidence, datetime, list[Shift]]] = field(default_factory=list)
     focus: list[tuple[Focus, datetime]] = field(default_factory=list)
     reviews: list[tuple[Review, list[ReviewRating]]] = field(default_factory=list)
+    preferences: list[NotificationPreference] = field(default_factory=list)
+    #: What the file holds that is not restored, and why (the command says so).
+    left_out: list[str] = field(default_factory=list)
 
     @classmethod
     def from_export(cls, data: Any) -> _Plan:
@@ -251,6 +268,19 @@ class _Plan:
             plan._evidence(evidence, content, framework)
             plan._focus(focus, content, framework)
         plan._reviews(root.records("reviews_received", "review", default=[]), content)
+        plan._preferences(root.records("notification_preferences", "preference", default=[]))
+        meetings = root.records("one_on_ones", "1:1", default=[])
+        if meetings:
+            plan.left_out.append(
+                f"{len(meetings)} 1:1{'s' if len(meetings) != 1 else ''}: each is shared with "
+                "another person, who is not linked here"
+            )
+        notifications = root.records("notifications", "notification", default=[])
+        if notifications:
+            plan.left_out.append(
+                f"{len(notifications)} notification{'s' if len(notifications) != 1 else ''}: "
+                "they told of events in the other installation"
+            )
         return plan
 
     def _checkins(self, records: list[_Record], content: _Content) -> None:
@@ -394,6 +424,18 @@ class _Plan:
                 ratings.append(rating)
             self.reviews.append((review, ratings))
 
+    def _preferences(self, records: list[_Record]) -> None:
+        for record in records:
+            preference = NotificationPreference(
+                kind=record.text("kind"),
+                enabled=record.value("enabled", bool),
+                email=record.text("email"),
+            )
+            record.check_model(preference)
+            if any(other.kind == preference.kind for other in self.preferences):
+                raise record.error("kind", "a second preference for the same kind.")
+            self.preferences.append(preference)
+
     def write(self) -> User:
         user = self.user
         user.save()
@@ -419,6 +461,9 @@ class _Plan:
             for review_rating in review_ratings:
                 review_rating.review = review
             ReviewRating.objects.bulk_create(review_ratings)
+        for preference in self.preferences:
+            preference.person = user
+        NotificationPreference.objects.bulk_create(self.preferences)
         return user
 
 

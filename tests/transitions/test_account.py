@@ -15,8 +15,17 @@ from pytest_django.asserts import assertContains
 
 from leadership.models import User
 from tests.factories import EvidenceFactory, UserFactory, submitted_checkin
-from transitions import account_data, services
-from transitions.models import CheckIn, Evidence, Focus, Review, Shift
+from transitions import account_data, notifications, services
+from transitions.models import (
+    CheckIn,
+    EmailChoice,
+    Evidence,
+    Focus,
+    NotificationKind,
+    NotificationPreference,
+    Review,
+    Shift,
+)
 
 
 @pytest.fixture
@@ -267,14 +276,34 @@ def test_deleting_leaves_no_sign_in_records_sessions_or_name_in_the_admin_log(
     assert "Sharma" not in entry.object_repr
 
 
-def test_an_export_imports_into_a_fresh_installation(rich: User, tmp_path: Path, capsys) -> None:
+def test_an_export_imports_into_a_fresh_installation(
+    rich: User, manager: User, tmp_path: Path, capsys
+) -> None:
+    NotificationPreference.objects.create(
+        person=rich, kind=NotificationKind.CHECKIN_DUE, enabled=True, email=EmailChoice.DIGEST
+    )
+    NotificationPreference.objects.create(
+        person=rich, kind=NotificationKind.ONE_ON_ONE_ITEM_ADDED, enabled=False, email="never"
+    )
+    meeting = services.one_on_one_start(manager=manager, person=rich)
+    services.agenda_item_add(meeting=meeting, by=rich, text="Hiring plan")
+    notifications.notify(
+        NotificationKind.REVIEW_COMPLETED, recipient=rich, text="Marco completed a review."
+    )
     before = account_data.export(rich)
+    assert len(before["one_on_ones"]) == len(before["notifications"]) == 1
     path = tmp_path / "priya.json"
     path.write_text(json.dumps(before), encoding="utf-8")
     services.account_delete(user=rich)
 
     call_command("import_account", str(path))
-    assert "Imported priya: 3 check-ins, 2 evidence entries, 1 focus." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Imported priya: 3 check-ins, 2 evidence entries, 1 focus." in out
+    # A 1:1 belongs to two people, and a notification to the installation that sent it: both
+    # stay in the file, and the command says so.
+    assert "Not imported: 1 1:1: each is shared with another person" in out
+    assert "Not imported: 1 notification: " in out
+    before["one_on_ones"] = before["notifications"] = []
     restored = User.objects.get(username="priya")
     assert not restored.has_usable_password()
     after = account_data.export(restored)

@@ -18,7 +18,16 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from leadership.models import User
-from transitions.models import CheckIn, Evidence, Focus, Rating, Review, ReviewRating, Shift
+from transitions.models import (
+    CheckIn,
+    Evidence,
+    Focus,
+    NotificationPreference,
+    Rating,
+    Review,
+    ReviewRating,
+    Shift,
+)
 
 
 def _ago(days: int) -> str:
@@ -89,6 +98,7 @@ def _export(shifts: list[Shift]) -> dict[str, Any]:
                 "ratings": [{"shift": s.slug, "level": 3, "comment": ""} for s in shifts],
             }
         ],
+        "notification_preferences": [{"kind": "checkin_due", "enabled": True, "email": "digest"}],
     }
 
 
@@ -100,7 +110,7 @@ def _import(tmp_path: Path, data: Any) -> str:
 
 
 def _counts() -> list[int]:
-    models = [User, CheckIn, Rating, Evidence, Focus, Review, ReviewRating]
+    models = [User, CheckIn, Rating, Evidence, Focus, Review, ReviewRating, NotificationPreference]
     return [model.objects.count() for model in models]
 
 
@@ -520,6 +530,24 @@ MALFORMED: list[tuple[str, Callable[[Any], Any], str]] = [
         "Ensure this value has at most 2000 characters (it has 2001).",
     ),
     (
+        "preference of an unknown kind",
+        _set("notification_preferences", 0, "kind", "spam"),
+        "preference #1, field 'kind': Value 'spam' is not a valid choice.",
+    ),
+    (
+        "preference switched on in words",
+        _set("notification_preferences", 0, "enabled", "yes"),
+        "preference #1, field 'enabled': expected true or false, found text.",
+    ),
+    (
+        "preference given twice",
+        lambda data: data["notification_preferences"].append(
+            dict(data["notification_preferences"][0])
+        )
+        or data,
+        "preference #2, field 'kind': a second preference for the same kind.",
+    ),
+    (
         "review rating unknown shift",
         _set("reviews_received", 0, "ratings", 0, "shift", "nope"),
         "review #1, rating #1, field 'shift': "
@@ -534,6 +562,9 @@ def test_the_valid_example_imports(shifts: list[Shift], tmp_path: Path) -> None:
     assert nia.checkins.count() == 2
     assert nia.evidence.get().title == "Hired Mei"
     assert nia.focus.get().next_step == "Coach Jonas"
+    preference = NotificationPreference.objects.get(person=nia)
+    assert (preference.kind, preference.enabled) == ("checkin_due", True)
+    assert preference.email == "digest"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ Run after `bench_data`. It
   check's draft check-in and evidence;
 - makes sure each manager on the review page has an open draft review of her report (started
   by the app's own `review_start`, empty: every review is rated blind);
+- makes sure each of those managers has an open 1:1 with a third report, with talking points,
+  action items and notes, and that each PM who requests a page has a page of notifications;
 - writes the plan (JSON): per page, the accounts that request it and their URLs.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
@@ -21,17 +24,29 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from bench import data
 from leadership.models import User
 from transitions import services
-from transitions.models import CheckIn, Evidence, Framework, Shift
+from transitions.models import (
+    CheckIn,
+    EmailChoice,
+    Evidence,
+    Framework,
+    Notification,
+    NotificationKind,
+    OneOnOne,
+    Shift,
+)
 
 #: Distinct accounts per page; locust user i logs in as actor i % len(actors).
 ACTORS = 4
 #: The scale-out check writes as this person (used by no page).
 SCALEOUT_USER = data.pm_username(data.PEOPLE - data.MANAGERS)
 SCALEOUT_TITLE = "bench scale-out check"
+#: Notifications per PM: more than one page of /notifications/ (the list pages by 25).
+NOTIFICATIONS = 60
 
 
 class Command(BaseCommand):
@@ -55,12 +70,16 @@ class Command(BaseCommand):
 
         reviewed = []
         packets = []
+        meetings = []
         for manager in managers:
             reports = User.objects.direct_reports_of(manager).order_by("username")
-            first, second = list(reports[:2])
+            first, second, third = list(reports[:3])
             services.review_start(person=first, manager=manager, framework=framework)
             reviewed.append((manager, first))
             packets.append((manager, second))
+            meetings.append((manager, third, self._one_on_one(manager, third, shifts)))
+        for pm in pms:
+            self._notifications(pm)
 
         def latest_checkin(person: User) -> int:
             return (
@@ -101,6 +120,21 @@ class Command(BaseCommand):
                 [(m, f"/team/{r.username}/packet/") for m, r in packets],
             ),
             ("packet", "own packet /packet/", [(pm, "/packet/") for pm in pms]),
+            (
+                "one_on_one",
+                "1:1 agenda /one-on-ones/<username>/ (open, manager)",
+                [(m, f"/one-on-ones/{r.username}/") for m, r, _ in meetings],
+            ),
+            (
+                "one_on_one_pm",
+                "1:1 agenda /one-on-ones/<username>/ (open, PM)",
+                [(r, f"/one-on-ones/{m.username}/") for m, r, _ in meetings],
+            ),
+            (
+                "notifications",
+                f"notifications /notifications/ ({NOTIFICATIONS})",
+                [(pm, "/notifications/") for pm in pms],
+            ),
         ]
         scaleout = User.objects.get(username=SCALEOUT_USER)
         plan = {
@@ -136,6 +170,47 @@ class Command(BaseCommand):
         with open(options["out"], "w", encoding="utf-8") as out:
             json.dump(plan, out, indent=2)
         self.stdout.write(f"Plan written to {options['out']}.")
+
+    def _one_on_one(self, manager: User, person: User, shifts: list[Shift]) -> OneOnOne:
+        """The pair's open 1:1, as a week of use leaves it (made once, then kept)."""
+        meeting = OneOnOne.objects.of_pair(manager=manager, person=person).open().first()
+        if meeting is not None:
+            return meeting
+        meeting = services.one_on_one_start(manager=manager, person=person)
+        for n, shift in enumerate(shifts[:4]):
+            services.agenda_item_add(
+                meeting=meeting, by=person, text=f"How the {data.SEARCH_WORD} went", shift=shift
+            )
+            services.agenda_item_add(meeting=meeting, by=manager, text=f"Hiring plan, part {n}")
+            services.action_item_add(
+                meeting=meeting,
+                owner=person if n % 2 else manager,
+                text=f"Follow up on part {n}",
+                due_on=timezone.localdate() + timedelta(days=n),
+                shift=shift,
+            )
+        for author in (manager, person):
+            services.private_note_write(
+                meeting=meeting, author=author, text="Prepare the numbers.", seen_version=None
+            )
+        return meeting
+
+    def _notifications(self, person: User) -> None:
+        """A long inbox, half of it read (made once, then kept)."""
+        have = Notification.objects.for_recipient(person).count()
+        now = timezone.now()
+        Notification.objects.bulk_create(
+            Notification(
+                recipient=person,
+                kind=NotificationKind.ONE_ON_ONE_ITEM_ADDED,
+                text=f"Your manager added an item to your 1:1 agenda ({n}).",
+                url="/one-on-ones/",
+                email=EmailChoice.NEVER,
+                created_at=now - timedelta(hours=n),
+                read_at=now if n % 2 else None,
+            )
+            for n in range(have, NOTIFICATIONS)
+        )
 
     def _managers_of(self, size: int, n: int) -> list[User]:
         """n managers with exactly `size` active reports, from the middle of the list."""

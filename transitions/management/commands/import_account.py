@@ -24,9 +24,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, path: str, **options: Any) -> None:
         try:
-            user = account_import.account_import(account_import.read_export(path))
+            imported = account_import.account_import(account_import.read_export(path))
         except account_import.AccountImportError as exc:
             raise CommandError(f"Not imported: {exc}") from None
+        user = imported.user
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {user.username}: {user.checkins.count()} check-ins, "
@@ -37,3 +38,5 @@ class Command(BaseCommand):
             "Her manager is not set: an administrator assigns one under Users. Reviews she "
             "received show their manager's name as text."
         )
+        for what in imported.left_out:
+            self.stdout.write(f"Not imported: {what}.")
