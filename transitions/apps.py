@@ -6,6 +6,7 @@ class TransitionsConfig(AppConfig):
     verbose_name = "Framework content"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
         from leadership import erasure
@@ -18,5 +19,7 @@ class TransitionsConfig(AppConfig):
             post_delete.connect(
                 content.content_changed, sender=model, dispatch_uid=f"delete-{name}"
             )
+        request_started.connect(content.request_started, dispatch_uid="content-request-started")
+        request_finished.connect(content.request_finished, dispatch_uid="content-request-done")
         erasure.register(services.unfinished_reviews_erase)
         erasure.register(notifications.erase_about)

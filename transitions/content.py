@@ -3,6 +3,10 @@
 The cache is shared by all app servers (Redis when REDIS_URL is set; with the database as
 cache a lookup would cost as much as the query, so CACHE_FRAMEWORK_CONTENT is then off), and
 any change an editor makes moves a version number, so no server keeps serving old wording.
+
+Without that cache, each piece is still read at most once per request: a request keeps what
+it read until it finishes (outside a request — commands, tasks — nothing is kept), so a page
+that needs the wording history for fifty reports reads it once, not fifty times.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 
@@ -31,9 +36,25 @@ def _version() -> int:
     return version
 
 
+_request = Local()
+
+
+def request_started(**kwargs: Any) -> None:
+    _request.memo = {}
+
+
+def request_finished(**kwargs: Any) -> None:
+    _request.memo = None
+
+
 def _cached(name: str, compute: Any) -> Any:
     if not settings.CACHE_FRAMEWORK_CONTENT:
-        return compute()
+        memo = getattr(_request, "memo", None)
+        if memo is None:
+            return compute()
+        if name not in memo:
+            memo[name] = compute()
+        return memo[name]
     key = f"framework:{_version()}:{name}"
     value = cache.get(key)
     if value is None:
@@ -45,6 +66,8 @@ def _cached(name: str, compute: Any) -> Any:
 def content_changed(**kwargs: Any) -> None:
     """Forget every cached piece of framework content. Connected to the content models'
     save and delete signals (transitions.apps); bulk updates call it themselves."""
+    if getattr(_request, "memo", None):
+        _request.memo = {}
     if settings.CACHE_FRAMEWORK_CONTENT:
         cache.set(VERSION_KEY, time.time_ns(), None)
 

@@ -70,3 +70,32 @@ def test_the_packet_budget_is_the_same_with_little_and_much_history(
     _count(client, "/packet/", django_assert_num_queries, 10)
     client.force_login(manager)
     _count(client, "/team/priya/packet/", django_assert_num_queries, 12)
+
+
+def test_without_the_content_cache_each_piece_of_content_is_read_once_per_request(
+    client: Client, manager: User, shifts: list[Shift], settings
+) -> None:
+    """Deployments without Redis run with CACHE_FRAMEWORK_CONTENT off: the team page reads
+    the framework and its wording history once per request, however many reports it lists."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    settings.CACHE_FRAMEWORK_CONTENT = False
+    client.force_login(manager)
+
+    def report(n: int) -> None:
+        person = UserFactory(manager=manager)
+        _history(person, manager, shifts, 2)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/team/").status_code == 200
+        return len(captured)
+
+    report(0)
+    few = queries()
+    for n in range(1, 8):
+        report(n)
+    assert queries() == few
