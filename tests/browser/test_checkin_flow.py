@@ -82,6 +82,7 @@ def test_first_check_in_with_autosave(open_page: Any, pm: User, shifts: list[Shi
     page.keyboard.press("ArrowDown")
     expect_saved(page, second, 2)
 
+    shift_group(page, third).get_by_text("Add a note").click()  # notes open on demand
     note = shift_group(page, third).get_by_label("Note")
     note.fill("Ran the roadmap review with two other PMs.")
     expect(page.locator(f"#status-{third.slug}")).to_contain_text("Saved.")
@@ -125,6 +126,7 @@ def test_first_check_in_without_javascript(open_page: Any, pm: User, shifts: lis
 
     rate(page, first, 3)
     rate(page, second, 2)
+    shift_group(page, second).get_by_text("Add a note").click()
     shift_group(page, second).get_by_label("Note").fill("Coached Jonas through his first review.")
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator("#flash")).to_contain_text("Draft saved.")

@@ -33,6 +33,7 @@ def test_a_note_typed_just_before_a_reload_is_saved(
     checkin, _ = services.checkin_start(person=pm, framework=shifts[0].area.framework)
     page = open_page(pm)
     page.goto(f"/check-ins/{checkin.pk}/")
+    shift_group(page, shifts[0]).get_by_text("Add a note").click()
     note = shift_group(page, shifts[0]).get_by_label("Note")
     note.fill("Typed, then reloaded at once")
     page.reload()  # well within htmx's one-second autosave delay
@@ -49,6 +50,7 @@ def test_a_note_typed_just_before_leaving_the_page_is_saved(
     checkin, _ = services.checkin_start(person=pm, framework=shifts[0].area.framework)
     page = open_page(pm)
     page.goto(f"/check-ins/{checkin.pk}/")
+    shift_group(page, shifts[1]).get_by_text("Add a note").click()
     shift_group(page, shifts[1]).get_by_label("Note").fill("Typed, then the tab was closed")
     page.goto("/evidence/")
     assert _saved_note(checkin, shifts[1]) == "Typed, then the tab was closed"

@@ -116,6 +116,7 @@ def test_a_failed_autosave_is_shown_and_the_text_kept(
     page.wait_for_url("**/check-ins/*/")
     page.wait_for_load_state("networkidle")
     shift = shifts[0]
+    page.locator(f"#shift-{shift.slug} summary", has_text="Add a note").click()
     note = page.locator(f"#id_{shift.slug}-note")
     note.fill("Typed before the connection failed")
     page.wait_for_load_state("networkidle")  # the note's own autosave has gone through
@@ -127,7 +128,7 @@ def test_a_failed_autosave_is_shown_and_the_text_kept(
             route.abort()
 
     page.route(f"**/shifts/{shift.slug}/", fail)
-    page.locator(f"label[for='{shift.slug}-level-3']").click()
+    page.locator(f"#{shift.slug}-level-3").click()  # the radio lies over its label's box
     expect(page.locator("#htmx-error")).to_contain_text(message)
     expect(page.locator(f"#{shift.slug}-level-3")).to_be_checked()
     expect(note).to_have_value("Typed before the connection failed")
