@@ -79,6 +79,8 @@ class Cell:
     def label(self) -> str:
         if self.hidden:
             return "Hidden"
+        if self.level is None:
+            return "Not rated"
         return progress.level_label(self.level)
 
     @property
