@@ -199,7 +199,9 @@ SORTS = {
 MODES = ("manager", "self")
 
 
-def heatmap(org: Org, *, team: str = "", sort: str = "name", mode: str = "manager") -> list:
+def heatmap(
+    org: Org, *, team: str = "", sort: str = "name", mode: str = "manager"
+) -> list[OrgPerson]:
     """The people of the heatmap: of one team (a manager's username) or all, sorted, each
     with one cell per shift holding the latest manager level or, in "self" mode, her own."""
     rows = [p for p in org.people if not team or (p.team and p.team.username == team)]
