@@ -302,6 +302,8 @@ def test_her_own_open_review_keeps_a_direct_reports_self_levels_hidden(
     response = head_client.get("/org/?levels=self&team=helena")
     row = next(r for r in response.context["page"] if r.person == manager)
     assert [cell.label for cell in row.cells] == ["Role model"] + ["Hidden"] * (len(shifts) - 1)
+    assertContains(response, "stays hidden until you rate that shift")
+    assertNotContains(head_client.get("/org/?levels=self&team=marco"), "stays hidden")
     [first, *_] = response.context["org"].distributions
     assert first.self_levels.counts == (0, 0, 0, 0, 1)
     assert response.context["org"].distributions[1].self_levels.counts == (0, 0, 0, 0, 0)

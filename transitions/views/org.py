@@ -59,6 +59,7 @@ def org_view(request: HttpRequest) -> HttpResponse:
             "previous": _org_url(chosen, page.number - 1) if page.has_previous() else "",
             "next": _org_url(chosen, page.number + 1) if page.has_next() else "",
         },
+        "any_hidden": any(cell.hidden for row in page for cell in row.cells),
         "filtered_team": next((t for t in teams if t.username == chosen["team"]), None),
         "levels": progress.LEVELS,
         "nav": "org",
