@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.db.models import Avg, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import TruncQuarter
@@ -152,17 +153,17 @@ class Org:
     needed: int
     now: datetime
 
-    @property
+    @cached_property
     def teams(self) -> list[User]:
         """The managers of the people under her (each a team), by name."""
         found = {p.team.pk: p.team for p in self.people if p.team is not None}
         return sorted(found.values(), key=lambda m: (m.display_name.lower(), m.username))
 
-    @property
+    @cached_property
     def checkin_due(self) -> list[OrgPerson]:
         return sorted((p for p in self.people if p.is_due), key=lambda p: p.checkin_due_at)
 
-    @property
+    @cached_property
     def review_stale(self) -> list[OrgPerson]:
         """No completed review, or the latest older than six months; the oldest first."""
         cutoff = self.now - REVIEW_STALE_AFTER
@@ -170,18 +171,18 @@ class Org:
         stale = [p for p in self.people if p.last_review is None or p.last_review < cutoff]
         return sorted(stale, key=lambda p: (p.last_review or oldest, _name_key(p)))
 
-    @property
+    @cached_property
     def evidence_quiet(self) -> list[OrgPerson]:
         """No evidence shared in the last 90 days; the longest quiet first."""
         cutoff = timezone.localdate(self.now) - EVIDENCE_QUIET_AFTER
         quiet = [p for p in self.people if p.last_shared is None or p.last_shared < cutoff]
         return sorted(quiet, key=lambda p: (p.last_shared or date.min, _name_key(p)))
 
-    @property
+    @cached_property
     def ready(self) -> list[OrgPerson]:
         return sorted((p for p in self.people if p.is_ready), key=_name_key)
 
-    @property
+    @cached_property
     def close_to_ready(self) -> list[OrgPerson]:
         close = [p for p in self.people if 0 < p.short_of <= CLOSE_TO_READY]
         return sorted(close, key=lambda p: (p.short_of, _name_key(p)))
