@@ -271,4 +271,6 @@ def test_seed_demo_puts_an_earlier_demos_marco_under_helena(db: None, capsys) ->
     User.objects.create_user("marco", first_name="Marco")
     call_command("seed_demo")
     assert User.objects.get(username="marco").manager.username == "helena"
-    assert "marco now reporting to helena" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "marco now reports to helena." in out
+    assert "Created helena, priya, sam, nina," in out

@@ -85,7 +85,7 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG=1. Use --force to run it anyway."
             )
         with transaction.atomic():
-            created = self._people()
+            created, moved = self._people()
             users = {
                 user.username: user
                 for user in User.objects.filter(username__in=[p[0] for p in PEOPLE])
@@ -112,6 +112,8 @@ class Command(BaseCommand):
             meetings = self._one_on_ones(users["priya"], marco, PRIYA_ONE_ON_ONES)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
+        for username in moved:
+            self.stdout.write(self.style.SUCCESS(f"{username} now reports to helena."))
         if added:
             self.stdout.write(self.style.SUCCESS(f"Added {added} evidence entries."))
         if checkins:
@@ -129,7 +131,15 @@ class Command(BaseCommand):
         if meetings:
             self.stdout.write(self.style.SUCCESS(f"Added {meetings} 1:1s."))
         if not (
-            created or added or checkins or focus or reviews or acknowledged or told or meetings
+            created
+            or moved
+            or added
+            or checkins
+            or focus
+            or reviews
+            or acknowledged
+            or told
+            or meetings
         ):
             self.stdout.write("Demo data already present; nothing changed.")
 
@@ -447,8 +457,10 @@ class Command(BaseCommand):
             added += 1
         return added
 
-    def _people(self) -> list[str]:
+    def _people(self) -> tuple[list[str], list[str]]:
+        """The demo accounts: (those created, those put under helena)."""
         created: list[str] = []
+        moved: list[str] = []
         users: dict[str, User] = {}
         for username, first, last, manager in PEOPLE:
             user, was_created = User.objects.get_or_create(
@@ -461,20 +473,11 @@ class Command(BaseCommand):
                 },
             )
             users[username] = user
-            if (
-                not was_created
-                and manager
-                and user.manager_id is None
-                and username
-                in (
-                    "marco",
-                    "nina",
-                )
-            ):
+            if not was_created and manager == "helena" and user.manager_id is None:
                 # Seeded before the Head of Product existed: the reporting line she needs.
                 user.manager = users[manager]
                 user.save(update_fields=["manager"])
-                created.append(f"{username} now reporting to {manager}")
+                moved.append(username)
             if was_created:
                 user.set_password(PASSWORD)
                 user.checkin_interval_days = CHECKIN_INTERVAL_DAYS.get(username, 30)
@@ -486,7 +489,7 @@ class Command(BaseCommand):
                 if username == "alex":
                     user.groups.add(Group.objects.get(name=EDITORS_GROUP))
                 created.append(username)
-        return created
+        return created, moved
 
 
 def _demo_level(shift_index: int, month: int, months: int) -> int:
