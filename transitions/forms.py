@@ -464,10 +464,16 @@ class OrgFilterForm(forms.Form):
         choices=[("name", "Name"), ("team", "Team"), ("readiness", "Readiness")],
     )
 
-    def __init__(self, *args: Any, teams: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: list[Any], viewer: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", "All teams")] + [
-            (manager.username, f"{manager.display_name}\u2019s team") for manager in teams
+            (
+                manager.username,
+                "Your direct reports"
+                if viewer is not None and manager.pk == viewer.pk
+                else f"{manager.display_name}\u2019s team",
+            )
+            for manager in teams
         ]
 
     def chosen(self) -> dict[str, str]:

@@ -253,7 +253,9 @@ def test_the_heatmap_filters_by_team_and_sorts(
     # The filters in force stay in the form and in the sort links.
     response = head_client.get("/org/?team=marco&levels=self")
     assertContains(response, 'href="/org/?team=marco&amp;levels=self&amp;sort=readiness"')
-    assertContains(response, '<option value="marco" selected>')
+    assertContains(response, '<option value="marco" selected>Marco\u2019s team</option>')
+    assertContains(response, '<option value="helena">Your direct reports</option>')
+    assertContains(head_client.get("/org/?team=helena"), "2 people reporting to you")
 
 
 def test_a_form_sent_without_javascript_is_bookmarked_with_only_the_filters_in_use(

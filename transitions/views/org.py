@@ -51,7 +51,7 @@ def org_view(request: HttpRequest) -> HttpResponse:
         return redirect(canonical)
     context = {
         "org": overview,
-        "filters": OrgFilterForm(initial=chosen, teams=teams),
+        "filters": OrgFilterForm(initial=chosen, teams=teams, viewer=request.user),
         "chosen": chosen,
         "page": page,
         "sort_urls": {key: _org_url({**chosen, "sort": key}) for key in org.SORTS},
