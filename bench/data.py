@@ -58,6 +58,10 @@ def pm_username(n: int) -> str:
 
 
 BIG_MANAGER = manager_username(MANAGERS)
+#: A Head of Product: `reporting_lines` fills the managers breadth first, so `mgr002` has ten
+#: managers under her, their teams and their teams' teams: 999 people at any depth (/org/).
+ORG_HEAD = manager_username(2)
+ORG_SIZE = 999
 
 
 def team_sizes() -> dict[int, int]:

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import RawSQL
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -10,6 +13,28 @@ class UserQuerySet(models.QuerySet["User"]):
         """The manager's current direct reports: active people whose manager she is.
         The one definition of "direct reports" used by every page, check and count."""
         return self.filter(manager=manager, is_active=True)
+
+    def second_line_of(self, manager: User | Any) -> UserQuerySet:
+        """The reports of the manager's direct reports. Someone with any is a Head of Product
+        for everyone under her. `manager` may be an `OuterRef`."""
+        return self.filter(is_active=True, manager__is_active=True, manager__manager=manager)
+
+    def under(self, head: User) -> UserQuerySet:
+        """Everyone under `head` at any depth: her direct reports, theirs, and so on. The one
+        definition of "her organisation". One query (a recursive CTE, on PostgreSQL and
+        SQLite alike) whatever the depth; like `direct_reports_of`, the chain runs through
+        active people only. UNION (not UNION ALL) stops at a loop in the reporting lines."""
+        table = self.model._meta.db_table
+        people = RawSQL(  # noqa: S611 — no input in the text; the id is a parameter
+            f"""WITH RECURSIVE org(id) AS (
+                SELECT id FROM {table} WHERE manager_id = %s AND is_active
+                UNION
+                SELECT person.id FROM {table} person JOIN org ON person.manager_id = org.id
+                WHERE person.is_active
+            ) SELECT id FROM org""",  # noqa: S608 — the table name is the model's own
+            [head.pk],
+        )
+        return self.filter(pk__in=people).exclude(pk=head.pk)
 
 
 class PeopleManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]

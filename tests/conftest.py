@@ -70,3 +70,12 @@ def editor(db: None) -> User:
 @pytest.fixture
 def superuser(db: None) -> User:
     return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def head(manager: User) -> User:
+    """Helena, the Head of Product: the manager reports to her, so his reports are hers too."""
+    helena = UserFactory(username="helena", first_name="Helena")
+    manager.manager = helena
+    manager.save(update_fields=["manager"])
+    return helena

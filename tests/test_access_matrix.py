@@ -30,7 +30,16 @@ from tests.html_page import Page
 from transitions import notifications, services
 from transitions.models import CheckIn, Evidence, Focus, Notification, OneOnOne, Review, Shift
 
-PERSONAS = ["anonymous", "owner", "other_pm", "manager", "other_manager", "editor", "superuser"]
+PERSONAS = [
+    "anonymous",
+    "owner",
+    "other_pm",
+    "manager",
+    "other_manager",
+    "head",
+    "editor",
+    "superuser",
+]
 LOGGED_IN = PERSONAS[1:]
 # The fixture (tests/conftest.py) of each logged-in persona.
 FIXTURE = {
@@ -38,6 +47,7 @@ FIXTURE = {
     "other_pm": "other_pm",
     "manager": "manager",
     "other_manager": "other_manager",
+    "head": "head",  # the Head of Product: the manager reports to her
     "editor": "editor",
     "superuser": "superuser",
 }
@@ -87,7 +97,7 @@ def _one_on_ones(pm: User, manager: User) -> tuple[OneOnOne, OneOnOne]:
 
 
 @pytest.fixture
-def world(pm: User, manager: User, other_pm: User, shifts: list[Shift]) -> World:
+def world(pm: User, manager: User, head: User, other_pm: User, shifts: list[Shift]) -> World:
     framework = shifts[0].area.framework
     submitted = submitted_checkin(pm, dict.fromkeys(shifts, 3), days_ago=10)
     draft, _ = services.checkin_start(person=pm, framework=framework)
@@ -241,7 +251,15 @@ MATRIX: dict[str, list[Row]] = {
         )
     ],
     # The manager's pages about the owner
-    "team": [Row(lambda w: "/team/", only({"manager": 200, "other_manager": 200}), WRONG_METHOD)],
+    "team": [
+        Row(
+            lambda w: "/team/",
+            only({"manager": 200, "other_manager": 200, "head": 200}),
+            WRONG_METHOD,
+        )
+    ],
+    # The Head of Product's view of everyone under her; nobody else has one.
+    "org": [Row(lambda w: "/org/", only({"head": 200}), WRONG_METHOD)],
     "team_review": [Row(lambda w: "/team/priya/", only({"manager": 200}), only({"manager": 302}))],
     "team_review_new": [
         Row(lambda w: "/team/priya/reviews/new/", WRONG_METHOD, only({"manager": 302}))
@@ -302,7 +320,12 @@ MATRIX: dict[str, list[Row]] = {
     "one_on_one_list": [Row(lambda w: "/one-on-ones/", members(200), WRONG_METHOD)],
     "one_on_one_agenda": [
         Row(lambda w: "/one-on-ones/priya/", only({"manager": 200}), only({"manager": 302})),
-        Row(lambda w: "/one-on-ones/marco/", only({"owner": 200}), only({"owner": 302})),
+        # The head is marco's manager: her 1:1s with him are on the same address.
+        Row(
+            lambda w: "/one-on-ones/marco/",
+            only({"owner": 200, "head": 200}),
+            only({"owner": 302, "head": 302}),
+        ),
     ],
     "one_on_one_detail": [
         Row(
@@ -603,7 +626,8 @@ SEEN_BY: dict[str, set[str]] = {
     "zqDraftReviewSummary": {"manager"},
     "zqDraftReviewAgreedFocus": {"manager"},
     "zqDraftReviewComment": {"manager"},
-    # The manager's own record.
+    # The manager's own record: private, so not even for his own manager, the head. (The head
+    # reads none of these words: of the people under her, only levels, counts and dates.)
     "zqManagerOwnEvidence": {"manager"},
     # Another PM's records, and what his manager wrote about him.
     "zqOtherPrivateTitle": {"other_pm"},
@@ -750,6 +774,11 @@ def _more_pages(m: Marked) -> list[tuple[str, dict[str, str]]]:
         (f"/team/sam/shifts/{slug}/", {}),
         ("/team/sam/packet/", {}),
         ("/team/sam/packet/?include_private=1&format=md", {}),
+        # The head reads her direct report's packet (shared evidence only) and, of everyone
+        # under her, levels, counts and dates.
+        ("/team/marco/packet/?include_private=1", {}),
+        ("/org/?levels=self", {}),
+        ("/org/?levels=self&sort=readiness&team=marco", HTMX),
         (f"/one-on-ones/priya/{w.meeting.pk}/", HTMX),
         (f"/one-on-ones/sam/{w.meeting.pk}/", {}),
         (f"/one-on-ones/marco/{w.closed_meeting.pk}/", HTMX),

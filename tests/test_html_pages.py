@@ -130,7 +130,7 @@ def test_the_demo_personas_pages_are_valid_where_it_matters(db: None) -> None:
     call_command("seed_demo", stdout=None)
     problems = []
     visited = 0
-    for username in ["priya", "sam", "marco", "alex", "admin"]:
+    for username in ["priya", "sam", "marco", "helena", "nina", "alex", "admin"]:
         client = Client()
         client.force_login(User.objects.get(username=username))
         pages = _crawl(client, START)
@@ -140,6 +140,8 @@ def test_the_demo_personas_pages_are_valid_where_it_matters(db: None) -> None:
         ]
         if username == "marco":
             assert "/team/priya/" in pages  # the crawl reaches the manager's pages
+        if username == "helena":
+            assert "/org/" in pages  # and the Head of Product's
     anonymous = _crawl(Client(), ["/accounts/login/", "/accounts/password_reset/"], depth=0)
     problems += [f"anonymous {url} {p}" for url, body in anonymous.items() for p in _problems(body)]
     assert problems == []

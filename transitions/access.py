@@ -127,6 +127,14 @@ def report_for(manager: User, username: str) -> User:
     return report
 
 
+def org_for(user: User) -> QuerySet[User]:
+    """Everyone under the user at any depth, for a Head of Product: someone whose reports
+    have reports. 404 for anyone else. One query (the check; the people are not fetched)."""
+    if not User.objects.second_line_of(user).exists():
+        raise Http404("You have no organisation under you.")
+    return User.objects.under(user)
+
+
 def reviews_visible_to_manager(manager: User, report: User) -> ReviewQuerySet:
     """A report's reviews as her current manager sees them: every completed one, and drafts
     of her own. (`report` must come from `report_for`.)"""

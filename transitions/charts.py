@@ -163,3 +163,50 @@ def progress_bar(level: float | None, *, y_min: float = 1, y_max: float = 5) -> 
         return Bar(level=None, percent=0.0)
     span = y_max - y_min
     return Bar(level=level, percent=round(100 * (min(max(level, y_min), y_max) - y_min) / span, 1))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One level's share of a distribution bar."""
+
+    level: int
+    count: int
+    x: float
+    width: float
+
+    @property
+    def css_class(self) -> str:
+        return f"level-{self.level}"
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How many people stand at each level (1 to 5), as a bar split in proportion."""
+
+    width: int
+    height: int
+    counts: tuple[int, ...]
+    segments: tuple[Segment, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total == 0
+
+
+def distribution(counts: Sequence[int], *, width: int = 200, height: int = 16) -> Distribution:
+    """A bar `width` long split into one segment per level with anyone at it, in level order,
+    each as long as its share of the people counted. `counts[0]` is level 1."""
+    total = sum(counts)
+    segments = []
+    start = 0.0
+    for level, count in enumerate(counts, start=1):
+        if count <= 0:
+            continue
+        length = width * count / total
+        segments.append(Segment(level, count, round(start, 1), round(length, 1)))
+        start += length
+    return Distribution(width=width, height=height, counts=tuple(counts), segments=tuple(segments))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
@@ -439,3 +440,48 @@ class NotesForm(forms.Form):
 
     def clean_notes(self) -> str:
         return self.cleaned_data["notes"].replace("\r\n", "\n")
+
+
+class OrgFilterForm(forms.Form):
+    """The heatmap's filters on /org/: a team, which levels, the order. Every field may be
+    left out; a value that is not offered falls back to the default."""
+
+    DEFAULTS = {"team": "", "levels": "manager", "sort": "name"}
+
+    team = forms.ChoiceField(label="Team", required=False)
+    levels = forms.ChoiceField(
+        label="Levels shown",
+        required=False,
+        choices=[
+            ("manager", "Manager's level (latest completed review)"),
+            ("self", "Self level (latest submitted check-in)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[("name", "Name"), ("team", "Team"), ("readiness", "Readiness")],
+    )
+
+    def __init__(self, *args: Any, teams: list[Any], viewer: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "All teams")] + [
+            (
+                manager.username,
+                "Your direct reports"
+                if viewer is not None and manager.pk == viewer.pk
+                else f"{manager.display_name}\u2019s team",
+            )
+            for manager in teams
+        ]
+
+    def chosen(self) -> dict[str, str]:
+        """The filters in force: each valid value given, else its default."""
+        chosen = dict(self.DEFAULTS)
+        if self.is_bound:
+            for name in chosen:
+                with contextlib.suppress(forms.ValidationError):
+                    value = self.fields[name].clean(self.data.get(name, ""))
+                    chosen[name] = value or self.DEFAULTS[name]
+        return chosen

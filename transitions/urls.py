@@ -10,6 +10,7 @@ from transitions.views import (
     framework,
     notifications,
     one_on_ones,
+    org,
     packet,
     reviews,
     shifts,
@@ -33,6 +34,7 @@ urlpatterns = [
     path("reviews/<id:pk>/", reviews.my_review, name="my_review"),
     path("packet/", packet.packet, name="packet"),
     path("team/", team.team, name="team"),
+    path("org/", org.org_view, name="org"),
     path("team/<username:username>/", team.review, name="team_review"),
     path("team/<username:username>/reviews/new/", team.review_new, name="team_review_new"),
     path(

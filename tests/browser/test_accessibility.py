@@ -51,6 +51,7 @@ class Visit:
 class Demo:
     priya: User
     marco: User
+    helena: User
     alex: User
     draft_checkin: CheckIn
     submitted_checkin: CheckIn
@@ -69,6 +70,7 @@ def demo() -> Demo:
     return Demo(
         priya=priya,
         marco=users["marco"],
+        helena=users["helena"],
         alex=users["alex"],
         draft_checkin=CheckIn.objects.of(priya).drafts().get(),
         submitted_checkin=CheckIn.objects.of(priya).submitted().latest("submitted_at"),
@@ -130,6 +132,17 @@ def manager_pages(demo: Demo) -> list[Visit]:
         Visit("manager-one-on-one-agenda", "/one-on-ones/priya/", main=True),
         Visit("manager-one-on-one-closed", f"/one-on-ones/priya/{_closed_one_on_one()}/"),
         Visit("manager-one-on-one-first", "/one-on-ones/sam/"),
+    ]
+
+
+def head_pages(demo: Demo) -> list[Visit]:
+    """The Head of Product's organisation, with the manager's levels and with the self levels."""
+    return [
+        Visit("head-org", "/org/", main=True),
+        Visit("head-org-self", "/org/?levels=self&sort=readiness", main=True),
+        Visit("head-org-team", "/org/?team=nina", dark=False),
+        Visit("head-team", "/team/", dark=False),
+        Visit("head-report-packet", "/team/marco/packet/", dark=False),
     ]
 
 
@@ -212,6 +225,11 @@ def test_pm_pages(open_page: Any, demo: Demo, dark: bool) -> None:
 @pytest.mark.parametrize("dark", SCHEMES)
 def test_manager_pages(open_page: Any, demo: Demo, dark: bool) -> None:
     sweep(open_page, demo.marco, manager_pages(demo), dark=dark)
+
+
+@pytest.mark.parametrize("dark", SCHEMES)
+def test_head_of_product_pages(open_page: Any, demo: Demo, dark: bool) -> None:
+    sweep(open_page, demo.helena, head_pages(demo), dark=dark)
 
 
 @pytest.mark.parametrize("dark", SCHEMES)

@@ -109,3 +109,18 @@ def test_progress_bar_runs_from_the_from_to_the_to() -> None:
     assert charts.progress_bar(3).percent == 50
     assert charts.progress_bar(5).percent == 100
     assert charts.progress_bar(None).level is None
+
+
+def test_a_distribution_splits_its_bar_in_proportion_skipping_empty_levels() -> None:
+    from transitions.charts import distribution
+
+    bar = distribution([1, 0, 2, 0, 1], width=200)
+    assert bar.total == 4
+    assert [(s.level, s.count, s.x, s.width) for s in bar.segments] == [
+        (1, 1, 0.0, 50.0),
+        (3, 2, 50.0, 100.0),
+        (5, 1, 150.0, 50.0),
+    ]
+    assert bar.segments[1].css_class == "level-3"
+    assert distribution([0, 0, 0, 0, 0]).is_empty
+    assert distribution([0, 0, 0, 0, 0]).segments == ()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from leadership.models import User
 
-DEMO = {"priya", "sam", "marco", "alex", "admin"}
+DEMO = {"priya", "sam", "marco", "helena", "nina", "omar", "grace", "alex", "admin"}
 
 
 def _snapshot() -> list[tuple]:
@@ -26,12 +26,21 @@ def _snapshot() -> list[tuple]:
 def test_seed_demo_creates_the_demo_accounts(db: None, capsys) -> None:
     call_command("seed_demo")
     assert set(User.objects.values_list("username", flat=True)) == DEMO
-    priya, sam, marco, alex, admin = (
-        User.objects.get(username=name) for name in ("priya", "sam", "marco", "alex", "admin")
-    )
-    assert priya.manager == marco
-    assert sam.manager == marco
-    assert all(u.check_password("leadership-demo") for u in (priya, sam, marco, alex, admin))
+    people = {user.username: user for user in User.objects.select_related("manager")}
+    alex, admin = people["alex"], people["admin"]
+    managers = {name: getattr(user.manager, "username", None) for name, user in people.items()}
+    assert managers == {
+        "helena": None,
+        "marco": "helena",
+        "priya": "marco",
+        "sam": "marco",
+        "nina": "helena",
+        "omar": "nina",
+        "grace": "nina",
+        "alex": None,
+        "admin": None,
+    }
+    assert all(u.check_password("leadership-demo") for u in people.values())
     assert alex.is_staff
     assert not alex.is_superuser
     assert alex.groups.filter(name="Content editors").exists()
@@ -75,12 +84,11 @@ def test_seed_demo_logs_a_year_of_evidence(db: None) -> None:
     assert (timezone.localdate() - dates[0]).days > 300
     covered = Shift.objects.filter(evidence_links__evidence__author__username="priya").distinct()
     assert covered.count() >= 10
-    assert 3 <= Evidence.objects.filter(author__username="sam").count() <= 8
+    for pm in ("sam", "omar", "grace"):
+        assert 3 <= Evidence.objects.filter(author__username=pm).count() <= 8
+    before = Evidence.objects.count()
     call_command("seed_demo")
-    assert (
-        Evidence.objects.count()
-        == priya.count() + Evidence.objects.filter(author__username="sam").count()
-    )
+    assert Evidence.objects.count() == before
 
 
 @override_settings(DEBUG=True)
@@ -120,7 +128,7 @@ def test_seed_demo_gives_marco_reviews_of_his_reports(db: None) -> None:
     assert latest.acknowledged_at is None
     assert not Review.objects.filter(person__username="sam", acknowledged_at__isnull=False)
     call_command("seed_demo")
-    assert Review.objects.count() == 4
+    assert Review.objects.count() == 6
     assert Review.objects.get(pk=older.pk).acknowledged_at == older.acknowledged_at
     assert Review.objects.filter(acknowledged_at__isnull=False).count() == 1
 
@@ -133,8 +141,11 @@ def test_every_personas_demo_data_is_honest(db: None) -> None:
 
     call_command("seed_demo")
     now, today = timezone.now(), timezone.localdate()
-    pms = {u.username: u.first_name for u in User.objects.filter(manager__isnull=False)}
-    assert set(pms) == {"priya", "sam"}
+    pms = {
+        u.username: u.first_name
+        for u in User.objects.filter(manager__isnull=False, reports__isnull=True)
+    }
+    assert set(pms) == {"priya", "sam", "omar", "grace"}
 
     for review in Review.objects.completed().select_related("person"):
         words = " ".join(
@@ -232,3 +243,34 @@ def test_seed_demo_gives_marco_and_priya_a_1_1_history_with_an_open_agenda(
     before = list(OneOnOne.objects.values())
     call_command("seed_demo")
     assert list(OneOnOne.objects.values()) == before
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_gives_helena_an_organisation_worth_looking_at(db: None, client) -> None:
+    call_command("seed_demo")
+    client.force_login(User.objects.get(username="helena"))
+    response = client.get("/org/")
+    found = response.context["org"]
+    assert {row.person.username for row in found.people} == {
+        "marco",
+        "sam",
+        "priya",
+        "nina",
+        "omar",
+        "grace",
+    }
+    assert [row.person.username for row in found.close_to_ready] == ["priya"]
+    assert [row.person.username for row in found.checkin_due] == ["grace"]
+    assert "omar" in {row.person.username for row in found.review_stale}
+    assert "grace" in {row.person.username for row in found.evidence_quiet}
+    assert all(area.self_averages[-1] for area in found.areas)
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_puts_an_earlier_demos_marco_under_helena(db: None, capsys) -> None:
+    User.objects.create_user("marco", first_name="Marco")
+    call_command("seed_demo")
+    assert User.objects.get(username="marco").manager.username == "helena"
+    out = capsys.readouterr().out
+    assert "marco now reports to helena." in out
+    assert "Created helena, priya, sam, nina," in out

@@ -67,6 +67,9 @@ class Command(BaseCommand):
         shifts = list(Shift.objects.of_framework(framework).active().in_order())
         managers = self._managers_of(10, n)
         big = User.objects.get(username=data.BIG_MANAGER)
+        head = User.objects.get(username=data.ORG_HEAD)
+        if (size := User.objects.under(head).count()) != data.ORG_SIZE:
+            raise CommandError(f"{head.username} has {size} people under her, not {data.ORG_SIZE}.")
 
         reviewed = []
         packets = []
@@ -109,6 +112,7 @@ class Command(BaseCommand):
             ),
             ("team_10", "team /team/ (10 reports)", [(m, "/team/") for m in managers]),
             ("team_50", "team /team/ (50 reports)", [(big, "/team/")] * n),
+            ("org", "org /org/ (1,000 people)", [(head, "/org/")] * n),
             (
                 "review",
                 "review /team/<username>/ (open draft)",

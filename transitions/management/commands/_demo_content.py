@@ -319,6 +319,69 @@ SAM_EVIDENCE: list[tuple[int, list[str], str, str, bool]] = [
 ]
 
 # Priya's notes: (month index, shift slug) → note on that rating
+# Nina's two PMs: Omar, a year in and reviewed long ago; Grace, new to the team, who checks
+# in every two weeks and has shared little lately.
+OMAR_EVIDENCE: list[tuple[int, list[str], str, str, bool]] = [
+    (
+        150,
+        ["lead-a-team-of-pms"],
+        "Set up a weekly sync for the mobile PMs",
+        "Thirty minutes every Monday: dependencies first, then one decision each.",
+        True,
+    ),
+    (
+        96,
+        ["business-cases"],
+        "Wrote the business case for offline mode",
+        "Sized the market from support tickets and usage in low-connectivity regions.",
+        True,
+    ),
+    (
+        61,
+        ["drive-complex-initiatives"],
+        "Ran the app store migration with three teams",
+        "One plan, one owner per step; shipped a week early.",
+        True,
+    ),
+    (
+        33,
+        ["hire-and-onboard"],
+        "Interviewed for the new mobile PM role",
+        "Wrote the interview guide and ran the product sense round.",
+        False,
+    ),
+    (
+        12,
+        ["align-product-analytics"],
+        "Agreed the retention metric with data engineering",
+        "Day-30 retention, defined once, used in both apps.",
+        True,
+    ),
+]
+GRACE_EVIDENCE: list[tuple[int, list[str], str, str, bool]] = [
+    (
+        118,
+        ["coach-and-mentor-pms"],
+        "Mentored an associate PM through her first launch",
+        "Weekly reviews of her launch plan and one joint customer call.",
+        True,
+    ),
+    (
+        44,
+        ["align-discovery-across-teams"],
+        "Shared discovery notes with the growth team",
+        "A common board for interview notes; growth now adds theirs.",
+        False,
+    ),
+    (
+        19,
+        ["provide-strategy"],
+        "Drafted the onboarding strategy",
+        "Three bets for next year, with what we stop doing.",
+        False,
+    ),
+]
+
 PRIYA_NOTES: dict[tuple[int, str], str] = {
     (0, "lead-a-team-of-pms"): "Only just started coordinating the two payments PMs.",
     (3, "hire-and-onboard"): "First role profile written; the interview loop is next.",
@@ -371,6 +434,25 @@ DEMO_REVIEWS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                 "align-with-leadership-team": "Leadership asks for her updates by name now.",
                 "drive-pm-excellence": "Good start with shared templates; make it stick without you.",
             },
+        ),
+    ],
+    "omar": [
+        (
+            "Omar runs the mobile PMs as a team now: the weekly sync settles dependencies before "
+            "they block anyone, and his business case for offline mode is the clearest we have "
+            "had this year. Next: lead a cross-team initiative end to end.",
+            "Run the app store migration across the three teams; agree the retention metric with "
+            "data engineering.",
+            {},
+        ),
+    ],
+    "grace": [
+        (
+            "Grace has settled in quickly: the associate PM she mentors launched on time, and "
+            "she brought the growth team into discovery. Next: a strategy of her own for "
+            "onboarding.",
+            "Write the onboarding strategy and share it with the team; share evidence as you go.",
+            {},
         ),
     ],
     "sam": [

@@ -16,6 +16,8 @@ from transitions import services
 from transitions.management.commands._demo_content import (
     DEMO_ACKNOWLEDGEMENTS,
     DEMO_REVIEWS,
+    GRACE_EVIDENCE,
+    OMAR_EVIDENCE,
     PRIYA_EVIDENCE,
     PRIYA_FOCUS,
     PRIYA_NOTES,
@@ -43,21 +45,30 @@ PASSWORD = "leadership-demo"  # noqa: S105 — the documented demo password
 EDITORS_GROUP = "Content editors"
 DEMO_NAMESPACE = uuid.UUID("5d1c7a52-4f0e-4b8e-9a57-6c1f3f0d2b11")
 
-# username, first name, last name, manager's username
+# username, first name, last name, manager's username: helena, the Head of Product, above
+# two managers (marco and nina) with two PMs each.
 PEOPLE = [
-    ("marco", "Marco", "Rossi", None),
+    ("helena", "Helena", "Berg", None),
+    ("marco", "Marco", "Rossi", "helena"),
     ("priya", "Priya", "Sharma", "marco"),
     ("sam", "Sam", "Okafor", "marco"),
+    ("nina", "Nina", "Moreau", "helena"),
+    ("omar", "Omar", "Haddad", "nina"),
+    ("grace", "Grace", "Hughes", "nina"),
     ("alex", "Alex", "Kim", None),
     ("admin", "Ada", "Admin", None),
 ]
+# Grace checks in every two weeks (and is behind).
+CHECKIN_INTERVAL_DAYS = {"grace": 14}
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts (priya and sam reporting to marco, alex the content editor, "
-        f"admin the superuser; password {PASSWORD!r}). Safe to run twice: existing accounts "
-        "are left as they are. Refused when DEBUG is off unless --force is given."
+        "Create the demo accounts (priya and sam reporting to marco, omar and grace to nina, "
+        "marco and nina to helena, the Head of Product; alex the content editor, admin the "
+        f"superuser; password {PASSWORD!r}) and their history. Safe to run twice: existing "
+        "accounts are left as they are, except that a marco or nina reporting to nobody is put "
+        "under helena. Refused when DEBUG is off unless --force is given."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -74,23 +85,35 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG=1. Use --force to run it anyway."
             )
         with transaction.atomic():
-            created = self._people()
+            created, moved = self._people()
             users = {
-                user.username: user for user in User.objects.filter(username__in=["priya", "sam"])
+                user.username: user
+                for user in User.objects.filter(username__in=[p[0] for p in PEOPLE])
             }
             added = self._evidence(users["priya"], PRIYA_EVIDENCE)
             added += self._evidence(users["sam"], SAM_EVIDENCE)
+            added += self._evidence(users["omar"], OMAR_EVIDENCE)
+            added += self._evidence(users["grace"], GRACE_EVIDENCE)
             checkins = self._checkins(users["priya"], months=12, draft=True, notes=PRIYA_NOTES)
             checkins += self._checkins(users["sam"], months=3, draft=False, pace=1)
+            checkins += self._checkins(users["omar"], months=12, draft=False, pace=2)
+            checkins += self._checkins(users["grace"], months=4, draft=False, pace=1)
             focus = self._focus(users["priya"], PRIYA_FOCUS)
-            marco = User.objects.get(username="marco")
-            reviews = self._reviews(users["priya"], marco, completed_days_ago=[180, 30], draft=True)
+            marco, nina = users["marco"], users["nina"]
+            # Close to ready on /org/: a generous latest review, most of it backed.
+            reviews = self._reviews(
+                users["priya"], marco, completed_days_ago=[180, 30], draft=True, lift_latest=1
+            )
             reviews += self._reviews(users["sam"], marco, completed_days_ago=[20], draft=False)
+            reviews += self._reviews(users["omar"], nina, completed_days_ago=[200], draft=False)
+            reviews += self._reviews(users["grace"], nina, completed_days_ago=[40], draft=False)
             told = self._notifications(users["priya"], users["sam"], marco)
             acknowledged = self._acknowledgement(users["priya"])
             meetings = self._one_on_ones(users["priya"], marco, PRIYA_ONE_ON_ONES)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
+        for username in moved:
+            self.stdout.write(self.style.SUCCESS(f"{username} now reports to helena."))
         if added:
             self.stdout.write(self.style.SUCCESS(f"Added {added} evidence entries."))
         if checkins:
@@ -108,7 +131,15 @@ class Command(BaseCommand):
         if meetings:
             self.stdout.write(self.style.SUCCESS(f"Added {meetings} 1:1s."))
         if not (
-            created or added or checkins or focus or reviews or acknowledged or told or meetings
+            created
+            or moved
+            or added
+            or checkins
+            or focus
+            or reviews
+            or acknowledged
+            or told
+            or meetings
         ):
             self.stdout.write("Demo data already present; nothing changed.")
 
@@ -170,10 +201,17 @@ class Command(BaseCommand):
         return made
 
     def _reviews(
-        self, person: User, manager: User, *, completed_days_ago: list[int], draft: bool
+        self,
+        person: User,
+        manager: User,
+        *,
+        completed_days_ago: list[int],
+        draft: bool,
+        lift_latest: int = 0,
     ) -> int:
-        """Completed reviews near the person's self-ratings of the time, with the words written
-        for her (DEMO_REVIEWS), and maybe a draft."""
+        """Completed reviews near the person's self-ratings of the time (the latest one
+        `lift_latest` steps above them: her manager sees more than she claims), with the words
+        written for her (DEMO_REVIEWS), and maybe a draft."""
         if Review.objects.filter(person=person).exists():
             return 0
         framework = Framework.objects.followed_by(person)
@@ -187,6 +225,7 @@ class Command(BaseCommand):
         written = DEMO_REVIEWS[person.username]
         for n, days_ago in enumerate(completed_days_ago):
             summary, agreed_focus, comments = written[n]
+            lift = lift_latest if n == len(completed_days_ago) - 1 else 0
             when = now - timedelta(days=days_ago)
             own = dict(
                 Rating.objects.filter(
@@ -212,7 +251,7 @@ class Command(BaseCommand):
                     review=review,
                     shift=shift,
                     revision_id=shift.current_revision_id,
-                    level=max(1, min(5, own.get(shift.pk, 2) + _demo_offset(i))),
+                    level=max(1, min(5, own.get(shift.pk, 2) + _demo_offset(i) + lift)),
                     comment=comments.get(shift.slug, ""),
                 )
                 for i, shift in enumerate(shifts)
@@ -418,8 +457,10 @@ class Command(BaseCommand):
             added += 1
         return added
 
-    def _people(self) -> list[str]:
+    def _people(self) -> tuple[list[str], list[str]]:
+        """The demo accounts: (those created, those put under helena)."""
         created: list[str] = []
+        moved: list[str] = []
         users: dict[str, User] = {}
         for username, first, last, manager in PEOPLE:
             user, was_created = User.objects.get_or_create(
@@ -432,8 +473,14 @@ class Command(BaseCommand):
                 },
             )
             users[username] = user
+            if not was_created and manager == "helena" and user.manager_id is None:
+                # Seeded before the Head of Product existed: the reporting line she needs.
+                user.manager = users[manager]
+                user.save(update_fields=["manager"])
+                moved.append(username)
             if was_created:
                 user.set_password(PASSWORD)
+                user.checkin_interval_days = CHECKIN_INTERVAL_DAYS.get(username, 30)
                 if username == "alex":
                     user.is_staff = True
                 elif username == "admin":
@@ -442,7 +489,7 @@ class Command(BaseCommand):
                 if username == "alex":
                     user.groups.add(Group.objects.get(name=EDITORS_GROUP))
                 created.append(username)
-        return created
+        return created, moved
 
 
 def _demo_level(shift_index: int, month: int, months: int) -> int:

@@ -1,0 +1,69 @@
+"""The Head of Product's view of everyone under her: aggregates, a heatmap, coverage and
+readiness. Starts from `access.org_for`: only someone whose reports have reports."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
+
+from transitions import access, org, progress
+from transitions.forms import OrgFilterForm
+
+PAGE_SIZE = 50
+
+
+def _params(chosen: dict[str, str], page: int = 1) -> dict[str, str]:
+    """Only the filters in use (and the page after the first)."""
+    params = {
+        name: value for name, value in chosen.items() if value != OrgFilterForm.DEFAULTS[name]
+    }
+    if page > 1:
+        params["page"] = str(page)
+    return params
+
+
+def _org_url(chosen: dict[str, str], page: int = 1) -> str:
+    query = urlencode(_params(chosen, page))
+    return reverse("org") + (f"?{query}" if query else "")
+
+
+@require_GET
+def org_view(request: HttpRequest) -> HttpResponse:
+    people = access.org_for(request.user)
+    framework = access.framework_for(request.user)
+    overview = org.org_overview(request.user, people, framework, now=timezone.now())
+    teams = overview.teams
+    chosen = OrgFilterForm(request.GET, teams=teams).chosen()
+    rows = org.heatmap(overview, team=chosen["team"], sort=chosen["sort"], mode=chosen["levels"])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    canonical = _org_url(chosen, page.number)
+    asked = dict(request.GET.lists())
+    wanted = {name: [value] for name, value in _params(chosen, page.number).items()}
+    if not request.htmx and asked != wanted:
+        # A form sent without JavaScript carries every field: bookmark only those in use.
+        return redirect(canonical)
+    context = {
+        "org": overview,
+        "filters": OrgFilterForm(initial=chosen, teams=teams, viewer=request.user),
+        "chosen": chosen,
+        "page": page,
+        "sort_urls": {key: _org_url({**chosen, "sort": key}) for key in org.SORTS},
+        "page_urls": {
+            "previous": _org_url(chosen, page.number - 1) if page.has_previous() else "",
+            "next": _org_url(chosen, page.number + 1) if page.has_next() else "",
+        },
+        "any_hidden": any(cell.hidden for row in page for cell in row.cells),
+        "filtered_team": next((t for t in teams if t.username == chosen["team"]), None),
+        "levels": progress.LEVELS,
+        "nav": "org",
+    }
+    if request.htmx and not request.htmx.boosted:
+        return push_url(render(request, "transitions/org.html#heatmap", context), canonical)
+    return render(request, "transitions/org.html", context)
