@@ -541,10 +541,10 @@ MALFORMED: list[tuple[str, Callable[[Any], Any], str]] = [
     ),
     (
         "preference given twice",
-        lambda data: data["notification_preferences"].append(
-            dict(data["notification_preferences"][0])
-        )
-        or data,
+        lambda data: (
+            data["notification_preferences"].append(dict(data["notification_preferences"][0]))
+            or data
+        ),
         "preference #2, field 'kind': a second preference for the same kind.",
     ),
     (
