@@ -79,7 +79,9 @@ def people_invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, inviter=viewer)
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "leadership/invite.html", {"form": form, "nav": "people"}, 422)
+            return render(
+                request, "leadership/invite.html", {"form": form, "nav": "people"}, status=422
+            )
         result = invitations.invite(
             emails=form.cleaned_data["emails"],
             by=viewer,
