@@ -70,3 +70,7 @@ def editor(db: None) -> User:
 @pytest.fixture
 def superuser(db: None) -> User:
     return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+# The real OpenID Connect provider and the app switched to it (tests/leadership/oidc_provider.py).
+from tests.leadership.oidc_provider import oidc_provider, sso  # noqa: E402, F401
