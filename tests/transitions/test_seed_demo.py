@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -232,3 +234,21 @@ def test_seed_demo_gives_marco_and_priya_a_1_1_history_with_an_open_agenda(
     before = list(OneOnOne.objects.values())
     call_command("seed_demo")
     assert list(OneOnOne.objects.values()) == before
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_leaves_one_pending_invitation_to_marcos_team(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    from leadership.models import Invitation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    invitation = Invitation.objects.get()
+    assert invitation.status == Invitation.Status.PENDING
+    assert invitation.manager.username == "marco"
+    assert mail.outbox == []  # history: "Send again" on /people/ sends a working link
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Invitation.objects.count() == 1
