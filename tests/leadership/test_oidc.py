@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -16,7 +20,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from leadership import invitations
 from leadership.models import Invitation, User
 
-pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _sign_in(client: Client, provider: str, email: str, *, verified: bool = True) -> Any:
@@ -39,7 +43,7 @@ def _signed_in_as(client: Client) -> User | None:
     return User.objects.get(pk=user_id) if user_id else None
 
 
-def test_the_login_page_offers_the_provider(sso: str) -> None:
+def test_the_login_page_offers_the_provider(db: None, sso: str) -> None:
     assertContains(Client().get("/accounts/login/"), "Sign in with Example SSO")
 
 
@@ -72,7 +76,7 @@ def test_a_pending_invitation_is_accepted_on_first_sign_in(
 
 
 def test_a_new_address_of_an_allowed_domain_gets_an_account_without_a_password(
-    sso: str,
+    db: None, sso: str
 ) -> None:
     client = Client()
     assert _sign_in(client, sso, "otto@example.com")["Location"] == "/welcome/"
@@ -82,7 +86,7 @@ def test_a_new_address_of_an_allowed_domain_gets_an_account_without_a_password(
     assert not otto.has_usable_password()
 
 
-def test_a_domain_that_is_not_allowed_is_refused(sso: str) -> None:
+def test_a_domain_that_is_not_allowed_is_refused(db: None, sso: str) -> None:
     client = Client()
     response = _sign_in(client, sso, "mallory@elsewhere.test")
     assertContains(response, "Addresses at elsewhere.test cannot sign in here", status_code=403)
@@ -105,7 +109,7 @@ def test_a_deactivated_person_is_refused(sso: str, pm: User) -> None:
     assert _signed_in_as(client) is None
 
 
-def test_a_sign_in_started_by_a_get_asks_first(sso: str) -> None:
+def test_a_sign_in_started_by_a_get_asks_first(db: None, sso: str) -> None:
     """A link cannot start a sign-in by itself (login CSRF): the GET asks to continue."""
     response = Client().get("/accounts/oidc/sso/login/")
     assertContains(response, "Continue")
@@ -121,3 +125,63 @@ def test_without_configuration_there_is_no_trace_of_it(client: Client) -> None:
         assert client.post(path).status_code == 404
     with pytest.raises(NoReverseMatch):
         reverse("openid_connect_login", args=["sso"])
+
+
+def _production(env: dict[str, str], *command: str) -> subprocess.CompletedProcess[str]:
+    """manage.py under the production settings module, with only these variables set."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    base = {
+        "DJANGO_SETTINGS_MODULE": "leadership.settings",
+        "DJANGO_SECRET_KEY": "production-like-" + "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "leadership.example.com",
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env={**clean, **base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+CONFIGURED = {
+    "DJANGO_OIDC_ISSUER_URL": "https://login.example.com",
+    "DJANGO_OIDC_CLIENT_ID": "leadership",
+    "DJANGO_OIDC_CLIENT_SECRET": "s3cret-from-the-provider",
+    "DJANGO_OIDC_ALLOWED_DOMAINS": "example.com, @Example.org",
+}
+SHOW = (
+    "from django.conf import settings as s; from django.urls import reverse;"
+    "print(s.SSO_ENABLED, 'allauth' in s.INSTALLED_APPS, s.SSO_ALLOWED_DOMAINS);"
+    "print(reverse('openid_connect_login', args=['sso']) if s.SSO_ENABLED else '-')"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, ["False False []", "-"]),
+        (CONFIGURED, ["True True ['example.com', 'example.org']", "/accounts/oidc/sso/login/"]),
+    ],
+    ids=["unset", "configured"],
+)
+def test_it_is_configured_entirely_by_the_environment(
+    env: dict[str, str], expected: list[str]
+) -> None:
+    result = _production(env, "shell", "-c", SHOW)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == expected
+
+
+@pytest.mark.parametrize("env", [{}, CONFIGURED], ids=["unset", "configured"])
+def test_check_deploy_stays_clean(env: dict[str, str]) -> None:
+    result = _production(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_issuer_without_its_client_is_refused_at_start() -> None:
+    result = _production({"DJANGO_OIDC_ISSUER_URL": "https://login.example.com"}, "check")
+    assert result.returncode != 0
+    assert "DJANGO_OIDC_CLIENT_ID and DJANGO_OIDC_CLIENT_SECRET must be set" in result.stderr
