@@ -9,7 +9,7 @@ from the environment); this adapter decides, before allauth signs anyone in:
 - otherwise the address's account, if there is one, is linked to the provider; failing that,
   a pending invitation for the address is accepted (her manager and framework are the
   invitation's); failing that, a new account is made, with nobody as manager yet;
-- an account made here has no usable password (she may set one by resetting it).
+- an account made here has no usable password (an administrator may set one in the admin).
 
 allauth's own sign-up, password and email pages are never reached: its URLs are not
 included (leadership/urls.py), and sign-up by any other path is closed.
