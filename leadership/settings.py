@@ -12,7 +12,15 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from leadership.env import env_addresses, env_bool, env_database, env_int, env_list, env_str
+from leadership.env import (
+    env_addresses,
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+    sso_origin,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -291,6 +299,8 @@ if SSO_ENABLED:
         )
     INSTALLED_APPS += SSO_APPS
     MIDDLEWARE.append(SSO_MIDDLEWARE)
+    # The sign-in button's form is answered with a redirect to the provider.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(sso_origin(OIDC_ISSUER_URL))
     SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
             "APPS": [

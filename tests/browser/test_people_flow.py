@@ -130,7 +130,7 @@ def test_signing_in_through_the_company_provider_lands_on_the_right_account(
         page.get_by_role("button", name="Sign in with Example SSO").click()
         expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
         assert page.url.startswith(sso)
-        page.get_by_label("Email").fill(email)
+        page.get_by_label("Email", exact=True).fill(email)
         page.get_by_role("button", name="Sign in").click()
         expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/"))
         expect(page.locator(".site-header__user")).to_contain_text(name)

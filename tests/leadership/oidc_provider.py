@@ -11,6 +11,7 @@ with example.com as the one allowed domain, and its URLs routed; switched off ag
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib
 import json
@@ -103,6 +104,9 @@ def _route() -> None:
 @pytest.fixture
 def sso(settings: Any, oidc_provider: str) -> Iterator[str]:
     settings.SSO_ENABLED = True
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(oidc_provider)  # as settings.py does
+    settings.CONTENT_SECURITY_POLICY = policy
     settings.SSO_NAME = "Example SSO"
     settings.SSO_ALLOWED_DOMAINS = ["example.com"]
     settings.SOCIALACCOUNT_PROVIDERS = {

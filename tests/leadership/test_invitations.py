@@ -329,3 +329,16 @@ def test_a_manager_cannot_deactivate_anyone(
 ) -> None:
     assert as_user(manager).post("/people/priya/deactivate/").status_code == 404
     assert User.objects.get(pk=pm.pk).is_active
+
+
+def test_deleting_an_account_deletes_the_invitations_to_her_address(
+    manager: User, pm: User, as_user: Callable[[User], Client], capture: Callable[..., Any]
+) -> None:
+    _invite(as_user(manager), capture, emails="nora@example.com")
+    _join(Client(), _link())
+    nora = User.objects.get(email="nora@example.com")
+    client = as_user(nora)
+    response = client.post("/account/delete/", {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not User.objects.filter(email="nora@example.com").exists()
+    assert not Invitation.objects.filter(email__iexact="nora@example.com").exists()

@@ -155,15 +155,24 @@ CONFIGURED = {
 SHOW = (
     "from django.conf import settings as s; from django.urls import reverse;"
     "print(s.SSO_ENABLED, 'allauth' in s.INSTALLED_APPS, s.SSO_ALLOWED_DOMAINS);"
-    "print(reverse('openid_connect_login', args=['sso']) if s.SSO_ENABLED else '-')"
+    "print(reverse('openid_connect_login', args=['sso']) if s.SSO_ENABLED else '-');"
+    "print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
 )
 
 
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({}, ["False False []", "-"]),
-        (CONFIGURED, ["True True ['example.com', 'example.org']", "/accounts/oidc/sso/login/"]),
+        ({}, ["False False []", "-", "[\"'self'\"]"]),
+        (
+            CONFIGURED,
+            [
+                "True True ['example.com', 'example.org']",
+                "/accounts/oidc/sso/login/",
+                # The sign-in form's answer is a redirect to the provider.
+                "[\"'self'\", 'https://login.example.com']",
+            ],
+        ),
     ],
     ids=["unset", "configured"],
 )
@@ -172,7 +181,7 @@ def test_it_is_configured_entirely_by_the_environment(
 ) -> None:
     result = _production(env, "shell", "-c", SHOW)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-2:] == expected
+    assert result.stdout.splitlines()[-3:] == expected
 
 
 @pytest.mark.parametrize("env", [{}, CONFIGURED], ids=["unset", "configured"])
