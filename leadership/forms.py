@@ -133,7 +133,7 @@ class ImportForm(forms.Form):
         label="Org chart (CSV)",
         help_text="Columns: email, first_name, last_name, manager_email, and optionally "
         "username and framework.",
-        required=False,
+        error_messages={"required": "Choose a CSV file."},
     )
     # The preview's file, carried to the confirmation (the server re-reads it then).
     content = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -144,6 +144,11 @@ class ImportForm(forms.Form):
     )
 
     MAX_BYTES = 2_000_000
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The confirmation carries the previewed file's text instead of an upload.
+        self.fields["file"].required = not self.data.get("content")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
