@@ -70,6 +70,8 @@ def _send(invitation_id: int) -> str:
             "invitation": invitation,
             "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
             "manager": invitation.manager.display_name if invitation.manager else "",
+            "own_team": invitation.manager_id is not None
+            and invitation.manager_id == invitation.invited_by_id,
             "has_account": invitations.has_account(invitation),
             "url": _absolute(reverse("invitation_accept", args=[token])),
             "login_url": _absolute(reverse("login")),
