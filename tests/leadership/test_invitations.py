@@ -342,3 +342,29 @@ def test_deleting_an_account_deletes_the_invitations_to_her_address(
     assert response.status_code == 302
     assert not User.objects.filter(email="nora@example.com").exists()
     assert not Invitation.objects.filter(email__iexact="nora@example.com").exists()
+
+
+def test_the_database_refuses_impossible_invitations(manager: User, pm: User) -> None:
+    from django.db import IntegrityError, transaction
+
+    def make(**fields: Any) -> Invitation:
+        now = timezone.now()
+        return Invitation.objects.create(
+            **{
+                "email": "nora@example.com",
+                "token_hash": invitations.new_token()[1],
+                "manager": manager,
+                "sent_at": now,
+                "expires_at": now + timedelta(days=7),
+                **fields,
+            }
+        )
+
+    make()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make(email="NORA@example.com")  # a second open one to the same address and team
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make(email="x@example.com", accepted_at=timezone.now(), revoked_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make(email="y@example.com", expires_at=timezone.now() - timedelta(days=1))
+    make(manager=None)  # the same address to nobody's team yet is another invitation
