@@ -107,11 +107,3 @@ def env_database(
             f"{name} must name a database, e.g. postgres://user@host:5432/leadership."
         )
     return config
-
-
-def sso_origin(url: str) -> str:
-    """The scheme and host of an address (https://login.example.com/realms/x → its origin)."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -19,7 +20,6 @@ from leadership.env import (
     env_int,
     env_list,
     env_str,
-    sso_origin,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -300,7 +300,10 @@ if SSO_ENABLED:
     INSTALLED_APPS += SSO_APPS
     MIDDLEWARE.append(SSO_MIDDLEWARE)
     # The sign-in button's form is answered with a redirect to the provider.
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(sso_origin(OIDC_ISSUER_URL))
+    _ISSUER = urlsplit(OIDC_ISSUER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_ISSUER.scheme}://{_ISSUER.netloc}"
+    )
     SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
             "APPS": [
