@@ -127,6 +127,9 @@ def test_signing_in_through_the_company_provider_lands_on_the_right_account(
         context.set_default_timeout(10_000)
         page = context.new_page()
         page.goto("/accounts/login/")
+        if email == pm.email:
+            assert_accessible(page, "the login page with the provider's button")
+            screenshot(page, "login-with-sso")
         page.get_by_role("button", name="Sign in with Example SSO").click()
         expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
         assert page.url.startswith(sso)
