@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
@@ -36,3 +37,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "has_org": SimpleLazyObject(lambda: bool(nav["has_org"])),
         "unread_notifications": SimpleLazyObject(lambda: int(nav["unread"])),
     }
+
+
+def sso(request: HttpRequest) -> dict[str, Any]:
+    """The company's sign-in button, when it is configured (no query)."""
+    if not settings.SSO_ENABLED:
+        return {}
+    return {"sso_name": settings.SSO_NAME, "sso_provider_id": settings.SSO_PROVIDER_ID}

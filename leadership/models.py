@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -117,3 +119,109 @@ class User(AbstractUser):
                 )
             seen.add(current)
             current = chain.get(current)
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        """Neither accepted nor revoked: pending, or expired and waiting to be resent."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def usable(self) -> InvitationQuerySet:
+        """Open and not yet expired: the link works."""
+        return self.open().filter(expires_at__gt=timezone.now())
+
+    def seen_by(self, viewer: User) -> InvitationQuerySet:
+        """The invitations a person may list and act on: all of them for an administrator,
+        those to her own team for anyone else."""
+        if viewer.is_active and viewer.is_superuser:
+            return self.all()
+        return self.filter(manager=viewer)
+
+
+class Invitation(models.Model):
+    """An email invitation to join, with a single-use link. Only a hash of the link's token is
+    kept: the token itself exists only in the email sent to the invitee."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    manager = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_to_team",
+        help_text="The person the invitee will report to.",
+    )
+    framework = models.ForeignKey(
+        "transitions.Framework",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The framework the invitee will follow. Empty: the default framework.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+        help_text="The account this invitation opens: made by accepting it, or beforehand by "
+        "an org-chart import (then accepting sets its name and password).",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_not_accepted_and_revoked",
+                violation_error_message="An invitation is either accepted or revoked.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("sent_at")),
+                name="invitation_expires_after_sending",
+                violation_error_message="An invitation expires after it is sent.",
+            ),
+            # One open invitation per address and team: inviting again renews it.
+            models.UniqueConstraint(
+                Lower("email"),
+                Coalesce("manager", models.Value(0)),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_address_and_team",
+                violation_error_message="This address already has an open invitation.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from leadership.env import env_addresses, env_bool, env_database, env_int, env_list, env_str
+from leadership.env import (
+    env_addresses,
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -87,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "leadership.context_processors.navigation",
+                "leadership.context_processors.sso",
             ],
             "loaders": [
                 (
@@ -256,6 +265,70 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
     }
 }
+
+# Sign-in with the company's OpenID Connect provider (django-allauth), only when
+# DJANGO_OIDC_ISSUER_URL is set; unset, the app has no such button, URL, app or table.
+# Register https://<your host>/accounts/oidc/sso/login/callback/ as the redirect URI.
+OIDC_ISSUER_URL = env_str("DJANGO_OIDC_ISSUER_URL")
+SSO_ENABLED = bool(OIDC_ISSUER_URL)
+SSO_PROVIDER_ID = "sso"
+SSO_NAME = env_str("DJANGO_OIDC_NAME", "your company account")
+# Email domains allowed to sign in through the provider (e.g. example.com); empty: any.
+SSO_ALLOWED_DOMAINS = [
+    domain.lower().lstrip("@") for domain in env_list("DJANGO_OIDC_ALLOWED_DOMAINS")
+]
+SSO_APPS = [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+SSO_MIDDLEWARE = "allauth.account.middleware.AccountMiddleware"
+if SSO_ENABLED:
+    _OIDC_CLIENT_ID = env_str("DJANGO_OIDC_CLIENT_ID")
+    _OIDC_CLIENT_SECRET = env_str("DJANGO_OIDC_CLIENT_SECRET")
+    if not (_OIDC_CLIENT_ID and _OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "DJANGO_OIDC_ISSUER_URL is set, so DJANGO_OIDC_CLIENT_ID and "
+            "DJANGO_OIDC_CLIENT_SECRET must be set too (from your identity provider)."
+        )
+    if not OIDC_ISSUER_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"DJANGO_OIDC_ISSUER_URL must be the provider's https:// address, not "
+            f"{OIDC_ISSUER_URL!r}."
+        )
+    INSTALLED_APPS += SSO_APPS
+    MIDDLEWARE.append(SSO_MIDDLEWARE)
+    # The sign-in button's form is answered with a redirect to the provider.
+    _ISSUER = urlsplit(OIDC_ISSUER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_ISSUER.scheme}://{_ISSUER.netloc}"
+    )
+    SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": SSO_PROVIDER_ID,
+                    "name": SSO_NAME,
+                    "client_id": _OIDC_CLIENT_ID,
+                    "secret": _OIDC_CLIENT_SECRET,
+                    "settings": {
+                        "server_url": OIDC_ISSUER_URL,
+                        "scope": ["openid", "email", "profile"],
+                    },
+                }
+            ]
+        }
+    }
+# How allauth behaves when installed: it only links a person to the provider and signs her
+# in (leadership/sso.py decides who); it never makes passwords or sends emails of its own.
+SOCIALACCOUNT_ADAPTER = "leadership.sso.SignInAdapter"
+ACCOUNT_ADAPTER = "leadership.sso.AccountAdapter"
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in starts with a POST from the login page
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
 
 # Login throttling: 5 failures for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = 5

@@ -79,3 +79,7 @@ def head(manager: User) -> User:
     manager.manager = helena
     manager.save(update_fields=["manager"])
     return helena
+
+
+# The real OpenID Connect provider and the app switched to it (tests/leadership/oidc_provider.py).
+from tests.leadership.oidc_provider import oidc_provider, sso  # noqa: E402, F401

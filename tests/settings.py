@@ -20,3 +20,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CACHE_FRAMEWORK_CONTENT = True
 # Tasks run in the test, synchronously, once the transaction that enqueued them commits.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The tables of sign-in with the company's provider exist in the test database, so a test can
+# switch it on (tests/leadership/test_oidc.py); it stays off, as unconfigured, unless it does.
+INSTALLED_APPS = [*INSTALLED_APPS, *(app for app in SSO_APPS if app not in INSTALLED_APPS)]  # noqa: F405
+if SSO_MIDDLEWARE not in MIDDLEWARE:  # noqa: F405
+    MIDDLEWARE = [*MIDDLEWARE, SSO_MIDDLEWARE]  # noqa: F405

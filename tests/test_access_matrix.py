@@ -23,8 +23,10 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
-from leadership.models import User
+from leadership import invitations
+from leadership.models import Invitation, User
 from tests.factories import EvidenceFactory, submitted_checkin
 from tests.html_page import Page
 from transitions import notifications, services
@@ -71,6 +73,7 @@ class World:
     acknowledged: Review
     meeting: OneOnOne
     closed_meeting: OneOnOne
+    invitation: Invitation  # the owner's manager invited someone to his team
 
 
 def _one_on_ones(pm: User, manager: User) -> tuple[OneOnOne, OneOnOne]:
@@ -127,6 +130,20 @@ def world(pm: User, manager: User, head: User, other_pm: User, shifts: list[Shif
         acknowledged=acknowledged,
         meeting=meeting,
         closed_meeting=closed_meeting,
+        invitation=_invitation(manager),
+    )
+
+
+INVITATION_TOKEN = "zq-the-link-of-an-invitation-" + "x" * 20
+
+
+def _invitation(manager: User) -> Invitation:
+    return Invitation.objects.create(
+        email="zqinviteeaddress@example.com",
+        token_hash=invitations.hash_token(INVITATION_TOKEN),
+        invited_by=manager,
+        manager=manager,
+        expires_at=timezone.now() + invitations.VALID_FOR,
     )
 
 
@@ -349,6 +366,58 @@ MATRIX: dict[str, list[Row]] = {
             only({"owner": 409}),
         ),
     ],
+    # People: inviters (administrators, and managers for their own team), and administrators.
+    "people": [
+        Row(
+            lambda w: "/people/",
+            only({"manager": 200, "other_manager": 200, "head": 200, "superuser": 200}),
+            WRONG_METHOD,
+        )
+    ],
+    "people_invite": [
+        Row(
+            lambda w: "/people/invite/",
+            only({"manager": 200, "other_manager": 200, "head": 200, "superuser": 200}),
+            only({"manager": 422, "other_manager": 422, "head": 422, "superuser": 422}),
+        )
+    ],
+    "people_import": [
+        Row(lambda w: "/people/import/", only({"superuser": 200}), only({"superuser": 422}))
+    ],
+    "people_import_template": [
+        Row(lambda w: "/people/import/people.csv", only({"superuser": 200}), WRONG_METHOD)
+    ],
+    # The manager's own invitation; another manager may not know of it.
+    "invitation_resend": [
+        Row(
+            lambda w: f"/people/invitations/{w.invitation.pk}/resend/",
+            WRONG_METHOD,
+            only({"manager": 302, "superuser": 302}),
+        )
+    ],
+    "invitation_revoke": [
+        Row(
+            lambda w: f"/people/invitations/{w.invitation.pk}/revoke/",
+            WRONG_METHOD,
+            only({"manager": 302, "superuser": 302}),
+        )
+    ],
+    "person_deactivate": [
+        Row(
+            lambda w: "/people/priya/deactivate/",
+            only({"superuser": 200}),
+            only({"superuser": 302}),
+        )
+    ],
+    "person_reactivate": [
+        Row(lambda w: "/people/priya/reactivate/", WRONG_METHOD, only({"superuser": 302}))
+    ],
+    # Public: the link in the invitation's email, for whoever holds it; a dead link is gone.
+    "invitation_accept": [
+        Row(lambda w: f"/invitations/{INVITATION_TOKEN}/", everyone(200), everyone(422)),
+        Row(lambda w: "/invitations/not-a-token/", everyone(410), everyone(410)),
+    ],
+    "welcome": [Row(lambda w: "/welcome/", members(200), WRONG_METHOD)],
 }
 
 
@@ -456,6 +525,14 @@ def _reset_link(client: Client, w: World) -> str:
     return response["Location"]
 
 
+def _priya_deactivated(client: Client, w: World) -> None:
+    User.objects.filter(username="priya").update(is_active=False)
+
+
+ORG_CHART = "email,first_name,last_name,manager_email\r\nnew@example.com,Nora,New,\r\n"
+JOIN = {"first_name": "Nora", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+
+
 def _no_review_draft(client: Client, w: World) -> None:
     Review.objects.filter(pk=w.review_draft.pk).delete()
 
@@ -520,6 +597,16 @@ WRITES: dict[tuple[str, int], Write] = {
     ("one_on_one_detail", 3): Write(
         "owner", lambda w: {"action": "shared", "shared-notes": "Late"}, writes=False
     ),
+    ("people_invite", 0): Write("manager", lambda w: {"emails": "new@example.com"}),
+    ("people_import", 0): Write(
+        "superuser", lambda w: {"content": ORG_CHART, "confirm": "1", "invite": "on"}
+    ),
+    ("invitation_resend", 0): Write("manager", lambda w: {}),
+    ("invitation_revoke", 0): Write("manager", lambda w: {}),
+    ("person_deactivate", 0): Write("superuser", lambda w: {}),
+    ("person_reactivate", 0): Write("superuser", lambda w: {}, prepare=_priya_deactivated),
+    ("invitation_accept", 0): Write("anonymous", lambda w: JOIN),
+    ("invitation_accept", 1): Write("anonymous", lambda w: JOIN, writes=False),
 }
 
 # The one-click unsubscribe is POSTed by mail clients (RFC 8058), which send no CSRF token:
@@ -645,6 +732,8 @@ SEEN_BY: dict[str, set[str]] = {
     "zqManagerPrivateNote": {"manager"},
     "zqClosedManagerPrivate": {"manager"},
     "zqOwnerPrivateNote": {"owner"},
+    # An invitation: its inviter and the administrators know the address.
+    "zqInviteeAddress": {"manager", "superuser"},
 }
 
 

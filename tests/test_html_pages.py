@@ -91,7 +91,7 @@ def test_isotime_gives_seconds_in_the_current_time_zone() -> None:
 
 # The pages reachable from a persona's start pages, following links up to two clicks deep,
 # at most two of each kind (the 40 evidence entries look alike).
-START = ["/", "/account/", "/accounts/password_change/"]
+START = ["/", "/account/", "/accounts/password_change/", "/welcome/"]
 SKIP = ("/admin/", "/static/", "/accounts/logout/", "/account/export")
 
 
@@ -140,8 +140,11 @@ def test_the_demo_personas_pages_are_valid_where_it_matters(db: None) -> None:
         ]
         if username == "marco":
             assert "/team/priya/" in pages  # the crawl reaches the manager's pages
+            assert "/people/invite/" in pages
         if username == "helena":
             assert "/org/" in pages  # and the Head of Product's
+        if username == "admin":
+            assert "/people/import/" in pages
     anonymous = _crawl(Client(), ["/accounts/login/", "/accounts/password_reset/"], depth=0)
     problems += [f"anonymous {url} {p}" for url, body in anonymous.items() for p in _problems(body)]
     assert problems == []
@@ -169,3 +172,27 @@ def test_the_password_rules_are_not_inside_a_paragraph(client: Client, pm: User,
     response = client.get(url)
     assertContains(response, '<div class="field__help" id="id_new_password1_helptext"><ul>')
     assert _problems(response.content.decode()) == []
+
+
+def test_the_invitation_page_is_valid_and_keeps_the_password_rules_out_of_paragraphs(
+    client: Client, manager: User
+) -> None:
+    from datetime import timedelta
+
+    from leadership import invitations
+    from leadership.models import Invitation
+
+    token = "a-link-for-the-html-check-" + "x" * 20
+    Invitation.objects.create(
+        email="nora@example.com",
+        token_hash=invitations.hash_token(token),
+        invited_by=manager,
+        manager=manager,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    response = client.get(f"/invitations/{token}/")
+    assertContains(response, '<div class="field__help" id="id_password1_helptext"><ul>')
+    assert _problems(response.content.decode()) == []
+    gone = client.get("/invitations/no-such-link/")
+    assert gone.status_code == 410
+    assert _problems(gone.content.decode()) == []

@@ -112,6 +112,7 @@ def pm_pages(demo: Demo) -> list[Visit]:
         Visit("pm-one-on-one-agenda", "/one-on-ones/marco/", main=True),
         Visit("pm-one-on-one-closed", f"/one-on-ones/marco/{_closed_one_on_one()}/"),
         Visit("pm-not-found", "/no-such-page/", status=404, dark=False),
+        Visit("pm-welcome", "/welcome/"),
     ]
 
 
@@ -132,6 +133,8 @@ def manager_pages(demo: Demo) -> list[Visit]:
         Visit("manager-one-on-one-agenda", "/one-on-ones/priya/", main=True),
         Visit("manager-one-on-one-closed", f"/one-on-ones/priya/{_closed_one_on_one()}/"),
         Visit("manager-one-on-one-first", "/one-on-ones/sam/"),
+        Visit("manager-people", "/people/", main=True),
+        Visit("manager-invite", "/people/invite/"),
     ]
 
 
@@ -150,6 +153,27 @@ def _closed_one_on_one() -> int:
     return OneOnOne.objects.filter(closed_at__isnull=False).latest("started_at").pk
 
 
+def admin_pages(demo: Demo) -> list[Visit]:
+    return [
+        Visit("admin-people", "/people/", main=True),
+        Visit("admin-invite", "/people/invite/"),
+        Visit("admin-import", "/people/import/"),
+        Visit("admin-deactivate", "/people/sam/deactivate/", dark=False),
+    ]
+
+
+INVITATION_TOKEN = "the-demo-invitation-link-for-the-accessibility-sweep"
+
+
+def _demo_invitation_link() -> str:
+    """The demo's pending invitation, with a link whose token the test knows."""
+    from leadership import invitations
+    from leadership.models import Invitation
+
+    Invitation.objects.open().update(token_hash=invitations.hash_token(INVITATION_TOKEN))
+    return f"/invitations/{INVITATION_TOKEN}/"
+
+
 def editor_pages(demo: Demo) -> list[Visit]:
     return [Visit("editor-dashboard", "/"), Visit("editor-framework", "/framework/")]
 
@@ -162,6 +186,8 @@ def anonymous_pages(demo: Demo) -> list[Visit]:
         Visit("anonymous-password-reset", "/accounts/password_reset/"),
         Visit("anonymous-password-reset-done", "/accounts/password_reset/done/", dark=False),
         Visit("anonymous-password-reset-bad-link", "/accounts/reset/MQ/bad-token/"),
+        Visit("anonymous-invitation", _demo_invitation_link(), main=True),
+        Visit("anonymous-invitation-gone", "/invitations/no-such-link/", status=410),
     ]
 
 
@@ -230,6 +256,11 @@ def test_manager_pages(open_page: Any, demo: Demo, dark: bool) -> None:
 @pytest.mark.parametrize("dark", SCHEMES)
 def test_head_of_product_pages(open_page: Any, demo: Demo, dark: bool) -> None:
     sweep(open_page, demo.helena, head_pages(demo), dark=dark)
+
+
+@pytest.mark.parametrize("dark", SCHEMES)
+def test_administrator_pages(open_page: Any, demo: Demo, dark: bool) -> None:
+    sweep(open_page, User.objects.get(username="admin"), admin_pages(demo), dark=dark)
 
 
 @pytest.mark.parametrize("dark", SCHEMES)

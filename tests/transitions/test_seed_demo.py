@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -274,3 +276,21 @@ def test_seed_demo_puts_an_earlier_demos_marco_under_helena(db: None, capsys) ->
     out = capsys.readouterr().out
     assert "marco now reports to helena." in out
     assert "Created helena, priya, sam, nina," in out
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_leaves_one_pending_invitation_to_marcos_team(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    from leadership.models import Invitation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    invitation = Invitation.objects.get()
+    assert invitation.status == Invitation.Status.PENDING
+    assert invitation.manager.username == "marco"
+    assert mail.outbox == []  # history: "Send again" on /people/ sends a working link
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Invitation.objects.count() == 1

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from leadership.models import User
+from leadership import invitations
+from leadership.models import Invitation, User
 from transitions import services
 from transitions.management.commands._demo_content import (
     DEMO_ACKNOWLEDGEMENTS,
@@ -41,6 +42,7 @@ from transitions.models import (
     Shift,
 )
 
+DEMO_INVITEE = "leo@example.com"  # invited by marco, not joined yet
 PASSWORD = "leadership-demo"  # noqa: S105 — the documented demo password
 EDITORS_GROUP = "Content editors"
 DEMO_NAMESPACE = uuid.UUID("5d1c7a52-4f0e-4b8e-9a57-6c1f3f0d2b11")
@@ -110,6 +112,7 @@ class Command(BaseCommand):
             told = self._notifications(users["priya"], users["sam"], marco)
             acknowledged = self._acknowledgement(users["priya"])
             meetings = self._one_on_ones(users["priya"], marco, PRIYA_ONE_ON_ONES)
+            invited = self._invitation(marco)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
         for username in moved:
@@ -130,6 +133,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Added {told} notifications."))
         if meetings:
             self.stdout.write(self.style.SUCCESS(f"Added {meetings} 1:1s."))
+        if invited:
+            self.stdout.write(
+                self.style.SUCCESS(f"Invited {DEMO_INVITEE} to marco's team (see /people/).")
+            )
         if not (
             created
             or moved
@@ -140,6 +147,7 @@ class Command(BaseCommand):
             or acknowledged
             or told
             or meetings
+            or invited
         ):
             self.stdout.write("Demo data already present; nothing changed.")
 
@@ -456,6 +464,23 @@ class Command(BaseCommand):
             )
             added += 1
         return added
+
+    def _invitation(self, marco: User) -> bool:
+        """One pending invitation, from marco to his team. Like all seeded history it sends
+        nothing: "Send again" on /people/ emails a working link."""
+        if Invitation.objects.filter(email=DEMO_INVITEE).exists():
+            return False
+        now = timezone.now()
+        Invitation.objects.create(
+            email=DEMO_INVITEE,
+            token_hash=invitations.new_token()[1],
+            invited_by=marco,
+            manager=marco,
+            created_at=now - timedelta(days=2),
+            sent_at=now - timedelta(days=2),
+            expires_at=now - timedelta(days=2) + invitations.VALID_FOR,
+        )
+        return True
 
     def _people(self) -> tuple[list[str], list[str]]:
         """The demo accounts: (those created, those put under helena)."""
