@@ -533,12 +533,19 @@ class FeedbackRequestForm(forms.Form):
         return found[0] if len(found) == 1 else None
 
 
+class _NeededToSend(forms.CharField):
+    """Required to send the answer, not to save a draft: the form checks it when sending."""
+
+    def validate(self, value: Any) -> None:
+        if value not in self.empty_values:
+            super().validate(value)
+
+
 class FeedbackAnswerForm(forms.Form):
     """The giver's answer: saved as a draft as often as she likes, until she sends it."""
 
-    example = forms.CharField(
+    example = _NeededToSend(
         label="A concrete example",
-        required=False,
         max_length=FeedbackRequest.EXAMPLE_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Something you saw them do: when, what happened, what changed because of it.",
@@ -552,9 +559,7 @@ class FeedbackAnswerForm(forms.Form):
         choices=FeedbackRequest.Frequency.choices,
         widget=forms.RadioSelect,
     )
-    giver_name = forms.CharField(
-        label="Your name", required=False, max_length=FeedbackRequest.NAME_MAX
-    )
+    giver_name = _NeededToSend(label="Your name", max_length=FeedbackRequest.NAME_MAX)
     giver_role = forms.CharField(
         label="Your role or title",
         required=False,
