@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from leadership.models import User
 from transitions import content
 from transitions.models import (
     Area,
@@ -523,8 +524,6 @@ class FeedbackRequestForm(forms.Form):
 
     def colleague(self) -> Any:
         """The active colleague this email belongs to, if exactly one has it."""
-        from leadership.models import User
-
         found = list(
             User.objects.filter(email__iexact=self.cleaned_data["email"], is_active=True)
             .exclude(pk=self.requester.pk)
