@@ -583,3 +583,50 @@ def test_the_feedback_page_takes_the_same_queries_at_any_size(
         response = client.get("/feedback/")
     assert response.status_code == 200
     assert response.content.decode().count("Jane Doe") == count
+
+
+def test_the_link_page_takes_a_post_from_a_browser_that_sends_no_origin(
+    asked: FeedbackRequest,
+) -> None:
+    """With no referrer, browsers send `Origin: null` with the page's form; the token in the
+    address is the credential, so the page asks for no CSRF token."""
+    link = _link_from_email()
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(
+        link,
+        {"action": "send", "example": EXAMPLE, "giver_name": "Jane Doe"},
+        headers={"Origin": "null"},
+    )
+    assertContains(response, "Thank you")
+    assertNotContains(response, "csrfmiddlewaretoken")
+
+
+def test_a_colleague_gets_one_reminder_in_the_app(
+    client: Client, pm: User, other_pm: User, shifts: list[Shift]
+) -> None:
+    made = _ask(pm, shifts[:1], email="", recipient=other_pm)
+    client.force_login(pm)
+    assertContains(client.get(f"/feedback/{made.pk}/"), "sees your request in the app")
+    client.post(f"/feedback/{made.pk}/", {"action": "remind"})
+    texts = list(
+        Notification.objects.filter(recipient=other_pm, kind="feedback_requested")
+        .order_by("pk")
+        .values_list("text", flat=True)
+    )
+    assert texts == [
+        "Priya asked for your feedback on 1 shift.",
+        "A reminder: Priya asked for your feedback on 1 shift.",
+    ]
+    assert client.post(f"/feedback/{made.pk}/", {"action": "remind"}).status_code == 409
+
+
+def test_a_colleague_sees_only_the_requests_addressed_to_her(
+    client: Client, pm: User, other_pm: User, manager: User, shifts: list[Shift]
+) -> None:
+    made = _ask(pm, shifts[:1], email="", recipient=other_pm)
+    client.force_login(manager)
+    assertNotContains(client.get("/feedback/"), "Priya asks")
+    assert client.get(f"/feedback/{made.pk}/answer/").status_code == 404
+    assert client.post(f"/feedback/{made.pk}/answer/", {"action": "decline"}).status_code == 404
+    made.refresh_from_db()
+    assert made.is_open
