@@ -128,6 +128,7 @@ def export(user: User) -> dict[str, Any]:
         ],
         "one_on_ones": _one_on_ones(user),
         "feedback_requests": _feedback_requests(user),
+        "feedback_given": _feedback_given(user),
         "notification_preferences": [
             {"kind": pref.kind, "enabled": pref.enabled, "email": pref.email}
             for pref in NotificationPreference.objects.filter(person=user).order_by("kind")
@@ -230,6 +231,29 @@ def _feedback_requests(user: User) -> list[dict[str, Any]]:
             else None,
         }
         for request in requests
+    ]
+
+
+def _feedback_given(user: User) -> list[dict[str, Any]]:
+    """What colleagues asked her, and what she answered (her own words). One query."""
+    asked = (
+        FeedbackRequest.objects.filter(recipient=user)
+        .select_related("requester")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "asked_by": request.requester.display_name,
+            "question": request.question,
+            "created_at": request.created_at.isoformat(),
+            "answered_at": _iso(request.answered_at),
+            "declined_at": _iso(request.declined_at),
+            "example": request.example,
+            "frequency": request.frequency,
+            "giver_name": request.giver_name,
+            "giver_role": request.giver_role,
+        }
+        for request in asked
     ]
 
 
@@ -397,6 +421,19 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
             else "",
             "",
             "shared" if answer.get("shared_at") else "private",
+        ]
+    for given in data.get("feedback_given", []):
+        status = "answered" if given["answered_at"] else "declined" if given["declined_at"] else ""
+        yield [
+            "feedback given",
+            given["answered_at"] or given["declined_at"] or given["created_at"],
+            status or "not answered",
+            "",
+            given["frequency"],
+            f"asked by {given['asked_by']}: {given['question']}",
+            given["example"],
+            "",
+            "",
         ]
     for pref in data.get("notification_preferences", []):
         yield [

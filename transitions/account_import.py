@@ -282,6 +282,12 @@ class _Plan:
                 f"{len(asked)} feedback request{'s' if len(asked) != 1 else ''}: their links "
                 "and the people asked belong to the other installation"
             )
+        given = root.records("feedback_given", "feedback given", default=[])
+        if given:
+            plan.left_out.append(
+                f"{len(given)} answer{'s' if len(given) != 1 else ''} to colleagues' feedback "
+                "requests: they belong to the colleagues' requests there"
+            )
         notifications = root.records("notifications", "notification", default=[])
         if notifications:
             plan.left_out.append(

@@ -536,6 +536,18 @@ def test_givers_are_in_her_export_and_the_import_says_it_leaves_them_out(
     assert any("1 feedback request" in line for line in imported.left_out)
 
 
+def test_what_she_answered_a_colleague_is_in_her_export(
+    pm: User, other_pm: User, shifts: list[Shift]
+) -> None:
+    made = _ask(other_pm, shifts[:1], email="", recipient=pm)
+    _answer(made, giver_name="Priya")
+    [given] = account_data.export(pm)["feedback_given"]
+    assert given["asked_by"] == "Sam"
+    assert given["example"] == EXAMPLE
+    assert EXAMPLE in account_data.export_csv(account_data.export(pm))
+    assert account_data.export(other_pm)["feedback_given"] == []
+
+
 def test_feedback_goes_with_her_account(pm: User, asked: FeedbackRequest) -> None:
     other = UserFactory(username="nadia")
     services.feedback_request_create(
