@@ -29,8 +29,17 @@ from leadership import invitations
 from leadership.models import Invitation, User
 from tests.factories import EvidenceFactory, submitted_checkin
 from tests.html_page import Page
-from transitions import notifications, services
-from transitions.models import CheckIn, Evidence, Focus, Notification, OneOnOne, Review, Shift
+from transitions import feedback, notifications, services
+from transitions.models import (
+    CheckIn,
+    Evidence,
+    FeedbackRequest,
+    Focus,
+    Notification,
+    OneOnOne,
+    Review,
+    Shift,
+)
 
 PERSONAS = [
     "anonymous",
@@ -74,6 +83,40 @@ class World:
     meeting: OneOnOne
     closed_meeting: OneOnOne
     invitation: Invitation  # the owner's manager invited someone to his team
+    feedback_answered: FeedbackRequest  # shared with her manager, an attestation
+    feedback_to_colleague: FeedbackRequest  # to other_pm, who has an account
+    feedback_token: str  # the link of an open request to an outside person
+
+
+def _feedback(pm: User, other_pm: User, shift: Shift) -> tuple[FeedbackRequest, ...]:
+    """The owner's feedback requests: one answered, shared and attested; one open to an
+    outside person (its link's token); one open to a colleague with an account."""
+    answered = services.feedback_request_create(
+        requester=pm,
+        shifts=[shift],
+        question="How did it go?",
+        name="Jane Doe",
+        email="jane@example.org",
+        role="VP Sales",
+    )
+    answered = services.feedback_answer_save(
+        request=answered,
+        data={"example": "Well.", "frequency": "", "giver_name": "Jane Doe", "giver_role": ""},
+        send=True,
+    )
+    services.feedback_share(request=answered, shared=True)
+    services.feedback_attest(request=answered, shift=shift)
+    linked = services.feedback_request_create(
+        requester=pm,
+        shifts=[shift],
+        question="zqFeedbackLinkQuestion",
+        name="Lee",
+        email="lee@example.org",
+    )
+    to_colleague = services.feedback_request_create(
+        requester=pm, shifts=[shift], question="zqColleagueQuestion", recipient=other_pm
+    )
+    return answered, to_colleague, linked
 
 
 def _one_on_ones(pm: User, manager: User) -> tuple[OneOnOne, OneOnOne]:
@@ -109,6 +152,7 @@ def world(pm: User, manager: User, head: User, other_pm: User, shifts: list[Shif
     completed = _completed_review(pm, manager, shifts)
     review_draft, _ = services.review_start(person=pm, manager=manager, framework=framework)
     meeting, closed_meeting = _one_on_ones(pm, manager)
+    feedback_answered, feedback_to_colleague, linked = _feedback(pm, other_pm, shifts[0])
     return World(
         shift=shifts[0],
         draft=draft,
@@ -130,6 +174,9 @@ def world(pm: User, manager: User, head: User, other_pm: User, shifts: list[Shif
         acknowledged=acknowledged,
         meeting=meeting,
         closed_meeting=closed_meeting,
+        feedback_answered=feedback_answered,
+        feedback_to_colleague=feedback_to_colleague,
+        feedback_token=feedback.token_for(linked),
         invitation=_invitation(manager),
     )
 
@@ -418,6 +465,29 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda w: "/invitations/not-a-token/", everyone(410), everyone(410)),
     ],
     "welcome": [Row(lambda w: "/welcome/", members(200), WRONG_METHOD)],
+    # Feedback: her requests are hers alone (a POST without an action is a bad request); a
+    # request to a colleague is that colleague's to answer.
+    "feedback_list": [Row(lambda w: "/feedback/", members(200), members(422))],
+    "feedback_detail": [
+        Row(
+            lambda w: f"/feedback/{w.feedback_answered.pk}/",
+            only({"owner": 200}),
+            only({"owner": 400}),
+        )
+    ],
+    "feedback_answer": [
+        Row(
+            lambda w: f"/feedback/{w.feedback_to_colleague.pk}/answer/",
+            only({"other_pm": 200}),
+            only({"other_pm": 200}),
+        )
+    ],
+    # Public: the link an outside person receives works for whoever holds it; a forged one
+    # for nobody.
+    "feedback_link": [
+        Row(lambda w: f"/feedback/answer/{w.feedback_token}/", everyone(200), everyone(200)),
+        Row(lambda w: "/feedback/answer/" + "f" * 64 + "/", everyone(404), everyone(404)),
+    ],
 }
 
 
@@ -607,12 +677,30 @@ WRITES: dict[tuple[str, int], Write] = {
     ("person_reactivate", 0): Write("superuser", lambda w: {}, prepare=_priya_deactivated),
     ("invitation_accept", 0): Write("anonymous", lambda w: JOIN),
     ("invitation_accept", 1): Write("anonymous", lambda w: JOIN, writes=False),
+    ("feedback_list", 0): Write(
+        "owner",
+        lambda w: {
+            "shifts": [w.shift.pk],
+            "question": "How did the launch go?",
+            "name": "Kim",
+            "email": "kim@example.org",
+        },
+    ),
+    ("feedback_detail", 0): Write("owner", lambda w: {"action": "unshare"}),
+    ("feedback_answer", 0): Write("other_pm", lambda w: {"action": "save", "example": "Draft"}),
 }
 
 # The one-click unsubscribe is POSTed by mail clients (RFC 8058), which send no CSRF token:
 # the signed token in its URL is its credential, and it only ever names its own recipient
 # (tests/transitions/test_notifications.py). A bad token is refused for everyone.
-NO_CSRF = {("notification_unsubscribe", 0), ("notification_unsubscribe", 1)}
+# The feedback link page is the same: its token is the credential, and since it sends no
+# referrer, browsers send `Origin: null` with its form (tests/transitions/test_feedback.py).
+NO_CSRF = {
+    ("notification_unsubscribe", 0),
+    ("notification_unsubscribe", 1),
+    ("feedback_link", 0),
+    ("feedback_link", 1),
+}
 
 STATE_CHANGING = [
     (name, index)
@@ -734,6 +822,14 @@ SEEN_BY: dict[str, set[str]] = {
     "zqOwnerPrivateNote": {"owner"},
     # An invitation: its inviter and the administrators know the address.
     "zqInviteeAddress": {"manager", "superuser"},
+    # Feedback she received: private to her until she shares it (then her manager reads it on
+    # the review, once he has rated the shift, and in her packet as an attestation).
+    "zqFeedbackShared": {"owner", "manager"},
+    "zqFeedbackPrivate": {"owner"},
+    "zqPrivateGiverName": {"owner"},
+    # What she asked a colleague: the two of them; what she asked by a link: whoever holds it.
+    "zqColleagueQuestion": {"owner", "other_pm"},
+    "zqFeedbackLinkQuestion": set(PERSONAS),
 }
 
 
@@ -753,6 +849,7 @@ class Marked:
     others_checkin: CheckIn
     others_review: Review
     managers_own: Evidence
+    private_feedback: FeedbackRequest
 
 
 @pytest.fixture
@@ -804,6 +901,26 @@ def marked(
         changes={"level": 2, "comment": "zqDraftReviewComment"},
     )
 
+    FeedbackRequest.objects.filter(pk=w.feedback_answered.pk).update(example="zqFeedbackShared")
+    private_feedback = services.feedback_request_create(
+        requester=w.feedback_answered.requester,
+        shifts=[shift],
+        question="And you?",
+        name="zqPrivateGiverName",
+        email="pat@example.org",
+    )
+    services.feedback_answer_save(
+        request=private_feedback,
+        data={
+            "example": "zqFeedbackPrivate",
+            "frequency": "often",
+            "giver_name": "zqPrivateGiverName",
+            "giver_role": "",
+        },
+        send=True,
+    )
+    services.feedback_attest(request=private_feedback, shift=shift)
+
     others_checkin = submitted_checkin(other_pm, dict.fromkeys(shifts, 2), days_ago=20)
     others_checkin.ratings.filter(shift=shift).update(note="zqOtherSubmittedNote")
     services.focus_set(person=other_pm, shift=shift, next_step="zqOtherFocusStep")
@@ -830,6 +947,7 @@ def marked(
         others_checkin=others_checkin,
         others_review=services.review_complete(review=others_review),
         managers_own=EvidenceFactory(author=manager, shifts=[shift], title="zqManagerOwnEvidence"),
+        private_feedback=private_feedback,
     )
 
 
@@ -871,6 +989,9 @@ def _more_pages(m: Marked) -> list[tuple[str, dict[str, str]]]:
         (f"/one-on-ones/priya/{w.meeting.pk}/", HTMX),
         (f"/one-on-ones/sam/{w.meeting.pk}/", {}),
         (f"/one-on-ones/marco/{w.closed_meeting.pk}/", HTMX),
+        (f"/feedback/{m.private_feedback.pk}/", {}),
+        (f"/feedback/{m.private_feedback.pk}/answer/", {}),
+        (f"/feedback/{w.feedback_answered.pk}/answer/", {}),
     ]
 
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from leadership.models import User
-from transitions import services
-from transitions.models import Framework
+from transitions import feedback, services
+from transitions.models import FeedbackRequest, Framework
 from transitions.templatetags.isotime import isotime
 
 # HTML's valid date, or date and time with an optional offset: seconds at most, since a
@@ -145,7 +145,12 @@ def test_the_demo_personas_pages_are_valid_where_it_matters(db: None) -> None:
             assert "/org/" in pages  # and the Head of Product's
         if username == "admin":
             assert "/people/import/" in pages
-    anonymous = _crawl(Client(), ["/accounts/login/", "/accounts/password_reset/"], depth=0)
+        if username == "priya":
+            assert any(url.startswith("/feedback/") and url[10:11].isdigit() for url in pages)
+    waiting = FeedbackRequest.objects.of(User.objects.get(username="priya")).open().get()
+    link = f"/feedback/answer/{feedback.token_for(waiting)}/"  # what an outside person sees
+    anonymous = _crawl(Client(), ["/accounts/login/", "/accounts/password_reset/", link], depth=0)
+    assert link in anonymous
     problems += [f"anonymous {url} {p}" for url, body in anonymous.items() for p in _problems(body)]
     assert problems == []
     assert visited > 60

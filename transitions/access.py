@@ -19,6 +19,7 @@ from transitions.models import (
     CheckIn,
     Evidence,
     EvidenceQuerySet,
+    FeedbackRequest,
     Focus,
     Framework,
     Notification,
@@ -214,3 +215,31 @@ def one_on_one_for(user: User, username: str, pk: int) -> tuple[Pair, OneOnOne]:
         security_log.access_denied(user, "1:1 meeting", pk)
         raise Http404("No such 1:1.")
     return pair, meeting
+
+
+def feedback_request_for(user: User, pk: int) -> FeedbackRequest:
+    """A feedback request the user made: hers alone (her manager sees what she shares only
+    on the review page and in her packet)."""
+    request = (
+        FeedbackRequest.objects.of(user)
+        .select_related("recipient", "attested_shift")
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        security_log.access_denied(user, "feedback request", pk)
+        raise Http404("No such feedback request.")
+    return request
+
+
+def feedback_asked_for(user: User, pk: int) -> FeedbackRequest:
+    """A feedback request addressed to the user, as a colleague with an account."""
+    request = (
+        FeedbackRequest.objects.filter(recipient=user, pk=pk)
+        .select_related("requester", "recipient")
+        .first()
+    )
+    if request is None or not user.is_active:
+        security_log.access_denied(user, "feedback request (to answer)", pk)
+        raise Http404("No such feedback request.")
+    return request

@@ -20,6 +20,7 @@ from transitions import content
 from transitions.models import (
     CheckIn,
     Evidence,
+    FeedbackRequest,
     Focus,
     Notification,
     NotificationPreference,
@@ -126,6 +127,8 @@ def export(user: User) -> dict[str, Any]:
             for review in reviews
         ],
         "one_on_ones": _one_on_ones(user),
+        "feedback_requests": _feedback_requests(user),
+        "feedback_given": _feedback_given(user),
         "notification_preferences": [
             {"kind": pref.kind, "enabled": pref.enabled, "email": pref.email}
             for pref in NotificationPreference.objects.filter(person=user).order_by("kind")
@@ -185,6 +188,72 @@ def _one_on_ones(user: User) -> list[dict[str, Any]]:
             ],
         }
         for meeting in meetings
+    ]
+
+
+def _feedback_requests(user: User) -> list[dict[str, Any]]:
+    """The feedback she asked for: whom (their name and email are hers to keep), about what,
+    and the answers. Two queries."""
+    requests = (
+        FeedbackRequest.objects.of(user)
+        .select_related("recipient", "attested_shift")
+        .prefetch_related("shifts")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "recipient": request.recipient_display,
+            "recipient_username": request.recipient.username if request.recipient_id else None,
+            "recipient_email": request.recipient_email,
+            "recipient_role": request.recipient_role,
+            "shifts": [
+                shift.slug for shift in sorted(request.shifts.all(), key=_in_framework_order)
+            ],
+            "question": request.question,
+            "status": request.status,
+            "created_at": request.created_at.isoformat(),
+            "expires_at": request.expires_at.isoformat(),
+            "reminded_at": _iso(request.reminded_at),
+            "revoked_at": _iso(request.revoked_at),
+            "declined_at": _iso(request.declined_at),
+            "answered_at": _iso(request.answered_at),
+            "answer": {
+                "example": request.example,
+                "frequency": request.frequency,
+                "giver_name": request.giver_name,
+                "giver_role": request.giver_role,
+                "shared_at": _iso(request.shared_at),
+                "attested_shift": request.attested_shift.slug
+                if request.attested_shift_id
+                else None,
+            }
+            if request.answered_at
+            else None,
+        }
+        for request in requests
+    ]
+
+
+def _feedback_given(user: User) -> list[dict[str, Any]]:
+    """What colleagues asked her, and what she answered (her own words). One query."""
+    asked = (
+        FeedbackRequest.objects.filter(recipient=user)
+        .select_related("requester")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "asked_by": request.requester.display_name,
+            "question": request.question,
+            "created_at": request.created_at.isoformat(),
+            "answered_at": _iso(request.answered_at),
+            "declined_at": _iso(request.declined_at),
+            "example": request.example,
+            "frequency": request.frequency,
+            "giver_name": request.giver_name,
+            "giver_role": request.giver_role,
+        }
+        for request in asked
     ]
 
 
@@ -332,6 +401,40 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 "",
                 "shared",
             ]
+    for asked in data.get("feedback_requests", []):
+        answer = asked["answer"] or {}
+        yield [
+            "feedback request",
+            asked["created_at"],
+            asked["status"],
+            " ".join(asked["shifts"]),
+            answer.get("frequency", ""),
+            f"to {asked['recipient']}"
+            + (f" <{asked['recipient_email']}>" if asked["recipient_email"] else "")
+            + f": {asked['question']}",
+            (
+                f"{answer['giver_name']}"
+                + (f", {answer['giver_role']}" if answer["giver_role"] else "")
+                + f": {answer['example']}"
+            )
+            if answer
+            else "",
+            "",
+            "shared" if answer.get("shared_at") else "private",
+        ]
+    for given in data.get("feedback_given", []):
+        status = "answered" if given["answered_at"] else "declined" if given["declined_at"] else ""
+        yield [
+            "feedback given",
+            given["answered_at"] or given["declined_at"] or given["created_at"],
+            status or "not answered",
+            "",
+            given["frequency"],
+            f"asked by {given['asked_by']}: {given['question']}",
+            given["example"],
+            "",
+            "",
+        ]
     for pref in data.get("notification_preferences", []):
         yield [
             "notification preference",
@@ -383,3 +486,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _shift_order(row: Rating | Any) -> tuple[int, int]:
     return (row.shift.area_id, row.shift.order)
+
+
+def _in_framework_order(shift: Any) -> tuple[int, int]:
+    return (shift.area_id, shift.order)

@@ -82,7 +82,8 @@ def account_import(data: Any) -> Imported:
     """Check everything in `data`, then create the person and her records in one transaction.
 
     Shifts are matched by slug. The person gets no usable password: she sets one through
-    "Forgot your password?". Her 1:1s and notifications stay in the file (see `left_out`).
+    "Forgot your password?". Her 1:1s, feedback requests and notifications stay in the file (see
+    `left_out`).
     """
     plan = _Plan.from_export(data)
     try:
@@ -274,6 +275,18 @@ class _Plan:
             plan.left_out.append(
                 f"{len(meetings)} 1:1{'s' if len(meetings) != 1 else ''}: each is shared with "
                 "another person, who is not linked here"
+            )
+        asked = root.records("feedback_requests", "feedback request", default=[])
+        if asked:
+            plan.left_out.append(
+                f"{len(asked)} feedback request{'s' if len(asked) != 1 else ''}: their links "
+                "and the people asked belong to the other installation"
+            )
+        given = root.records("feedback_given", "feedback given", default=[])
+        if given:
+            plan.left_out.append(
+                f"{len(given)} answer{'s' if len(given) != 1 else ''} to colleagues' feedback "
+                "requests: they belong to the colleagues' requests there"
             )
         notifications = root.records("notifications", "notification", default=[])
         if notifications:

@@ -10,10 +10,12 @@ from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from leadership.models import User
 from transitions import content
 from transitions.models import (
     Area,
     Evidence,
+    FeedbackRequest,
     Framework,
     Level,
     Rating,
@@ -485,3 +487,143 @@ class OrgFilterForm(forms.Form):
                     value = self.fields[name].clean(self.data.get(name, ""))
                     chosen[name] = value or self.DEFAULTS[name]
         return chosen
+
+
+class FeedbackRequestForm(forms.Form):
+    """Ask someone about one to three shifts. An email that belongs to a colleague with an
+    account asks her in the app; any other goes to an outside person as a link."""
+
+    shifts = ShiftsField(
+        queryset=Shift.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Which shifts should they speak to?",
+        help_text=f"One to {FeedbackRequest.MAX_SHIFTS}.",
+        error_messages={"required": "Pick at least one shift to ask about."},
+    )
+    question = forms.CharField(
+        label="Your question",
+        max_length=FeedbackRequest.QUESTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Be specific, e.g. “How did the Q3 pricing alignment with your team go?”",
+        error_messages={
+            "required": "Write the question you want answered.",
+            "max_length": "Keep the question to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+    name = forms.CharField(
+        label="Their name",
+        max_length=FeedbackRequest.NAME_MAX,
+        error_messages={"required": "Say who you are asking."},
+    )
+    email = forms.EmailField(
+        label="Their email",
+        help_text="A colleague with an account here is asked in the app; anyone else gets "
+        "an email with a private link, valid for 30 days.",
+        error_messages={
+            "required": "Give their email address.",
+            "invalid": "Enter an email address, e.g. jane@example.com.",
+        },
+    )
+    role = forms.CharField(
+        label="Their role or title",
+        max_length=FeedbackRequest.ROLE_MAX,
+        required=False,
+        help_text="Shown with their answer if it becomes an attestation, e.g. “VP Sales”.",
+    )
+
+    def __init__(self, *args: Any, framework: Framework, requester: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.requester = requester
+        shifts = content.active_shifts(framework)
+        field = self.fields["shifts"]
+        field.queryset = Shift.objects.filter(pk__in=[shift.pk for shift in shifts])
+        field.choices = _grouped_shift_choices(shifts)
+        self.fields["question"].widget.attrs["maxlength"] = FeedbackRequest.QUESTION_MAX
+
+    def shift_groups(self) -> list[tuple[str, list[dict[str, Any]], int]]:
+        bound = self["shifts"]
+        widget = bound.field.widget
+        attrs = bound.build_widget_attrs({"id": bound.auto_id})
+        return widget.optgroups(bound.html_name, widget.format_value(bound.value()), attrs)
+
+    def clean_shifts(self) -> list[Shift]:
+        shifts = list(self.cleaned_data["shifts"])
+        if len(shifts) > FeedbackRequest.MAX_SHIFTS:
+            raise forms.ValidationError(
+                f"Ask about {FeedbackRequest.MAX_SHIFTS} shifts at most "
+                f"(you picked {len(shifts)}): a short request gets better answers."
+            )
+        return shifts
+
+    def clean_question(self) -> str:
+        question = self.cleaned_data["question"].strip()
+        if not question:
+            raise forms.ValidationError("Write the question you want answered.")
+        return question
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() == (self.requester.email or "").lower():
+            raise forms.ValidationError("This is your own address: ask someone else.")
+        return email
+
+    def colleague(self) -> Any:
+        """The active colleague this email belongs to, if exactly one has it."""
+        found = list(
+            User.objects.filter(email__iexact=self.cleaned_data["email"], is_active=True)
+            .exclude(pk=self.requester.pk)
+            .order_by("pk")[:2]
+        )
+        return found[0] if len(found) == 1 else None
+
+
+class _NeededToSend(forms.CharField):
+    """Required to send the answer, not to save a draft: the form checks it when sending."""
+
+    def validate(self, value: Any) -> None:
+        if value not in self.empty_values:
+            super().validate(value)
+
+
+class FeedbackAnswerForm(forms.Form):
+    """The giver's answer: saved as a draft as often as she likes, until she sends it."""
+
+    example = _NeededToSend(
+        label="A concrete example",
+        max_length=FeedbackRequest.EXAMPLE_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Something you saw them do: when, what happened, what changed because of it.",
+        error_messages={
+            "max_length": "Keep this to %(limit_value)d characters (it has %(show_value)d)."
+        },
+    )
+    frequency = forms.ChoiceField(
+        label="How often do you see them work the “to” way?",
+        required=False,
+        choices=FeedbackRequest.Frequency.choices,
+        widget=forms.RadioSelect,
+    )
+    giver_name = _NeededToSend(label="Your name", max_length=FeedbackRequest.NAME_MAX)
+    giver_role = forms.CharField(
+        label="Your role or title",
+        required=False,
+        max_length=FeedbackRequest.ROLE_MAX,
+        help_text="Shown with your name if your answer confirms a shift, e.g. “VP Sales”.",
+    )
+
+    def __init__(self, *args: Any, send: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.send = send
+        self.fields["example"].widget.attrs["maxlength"] = FeedbackRequest.EXAMPLE_MAX
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("example", "giver_name", "giver_role"):
+            data[name] = (data.get(name) or "").strip()
+        if self.send:
+            if not data["example"] and "example" not in self.errors:
+                self.add_error("example", "Give one concrete example before sending.")
+            if not data["giver_name"] and "giver_name" not in self.errors:
+                self.add_error("giver_name", "Say who you are, so they know whose answer it is.")
+        return data

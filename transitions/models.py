@@ -691,6 +691,8 @@ class NotificationKind(models.TextChoices):
     ONE_ON_ONE_ITEM_ADDED = "one_on_one_item_added", "A 1:1 agenda item was added"
     ACTION_ITEM_DUE = "action_item_due", "An action item is due"
     CHECKIN_DUE = "checkin_due", "Your check-in is due"
+    FEEDBACK_REQUESTED = "feedback_requested", "A colleague asked for your feedback"
+    FEEDBACK_RECEIVED = "feedback_received", "Feedback you asked for arrived"
 
 
 class EmailChoice(models.TextChoices):
@@ -961,3 +963,234 @@ class PrivateNote(models.Model):
 
     def __str__(self) -> str:
         return f"Private note {self.pk}"
+
+
+# Feedback requests: a PM asks a colleague (with an account) or anyone by email (through a
+# signed link) about one to three shifts; the answer is hers, private until she shares it.
+
+
+class FeedbackRequestQuerySet(models.QuerySet["FeedbackRequest"]):
+    def of(self, requester: AbstractBaseUser) -> FeedbackRequestQuerySet:
+        return self.filter(requester=requester)
+
+    def open(self) -> FeedbackRequestQuerySet:
+        """Waiting for an answer: not answered, declined, revoked nor expired."""
+        return self.filter(
+            answered_at__isnull=True,
+            declined_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+
+    def answered(self) -> FeedbackRequestQuerySet:
+        return self.filter(answered_at__isnull=False)
+
+    def shared(self) -> FeedbackRequestQuerySet:
+        """Answers the PM shared with her manager."""
+        return self.filter(answered_at__isnull=False, shared_at__isnull=False)
+
+
+class FeedbackRequest(models.Model):
+    """One question about one to three shifts, to one person, and that person's answer.
+
+    The recipient is a colleague with an account (`recipient`), or an outside person
+    (`recipient_name`, `recipient_email`) who answers through a link whose token is kept
+    only as its SHA-256 (`token_hash`). The answer is editable until it is sent; sent,
+    declined, revoked or expired, the request is closed for good."""
+
+    class Frequency(models.TextChoices):
+        NEVER = "never", "Never"
+        SOMETIMES = "sometimes", "Sometimes"
+        OFTEN = "often", "Often"
+        CONSISTENTLY = "consistently", "Consistently"
+
+    MAX_SHIFTS = 3
+    MAX_OPEN = 10
+    LIFETIME_DAYS = 30
+    QUESTION_MAX = 1000
+    EXAMPLE_MAX = 5000
+    NAME_MAX = 150
+    ROLE_MAX = 150
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_requests"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="feedback_asked",
+        help_text="A colleague with an account; empty for an outside person asked by email.",
+    )
+    recipient_name = models.CharField(max_length=NAME_MAX, blank=True)
+    recipient_email = models.EmailField(blank=True)
+    recipient_role = models.CharField("role or title", max_length=ROLE_MAX, blank=True)
+    shifts = models.ManyToManyField(
+        Shift, through="FeedbackRequestShift", related_name="feedback_requests"
+    )
+    question = models.TextField(max_length=QUESTION_MAX)
+    token_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the link's token (the token itself is never stored).",
+    )
+    link_nonce = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Random; with the secret key it makes the link's token.",
+    )
+    emails_sent = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="The request's email, then its one reminder."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # The answer: a draft until `answered_at`.
+    example = models.TextField("a concrete example", max_length=EXAMPLE_MAX, blank=True)
+    frequency = models.CharField(max_length=12, choices=Frequency.choices, blank=True)
+    giver_name = models.CharField("your name", max_length=NAME_MAX, blank=True)
+    giver_role = models.CharField("your role or title", max_length=ROLE_MAX, blank=True)
+    # What the PM does with the answer.
+    shared_at = models.DateTimeField(
+        null=True, blank=True, help_text="When she shared the answer with her manager."
+    )
+    attested_shift = models.ForeignKey(
+        Shift,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attestations",
+        help_text="The shift the answer confirms in her packet.",
+    )
+
+    objects = FeedbackRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requester", "-created_at"], name="feedback_by_requester"),
+            models.Index(fields=["recipient", "-created_at"], name="feedback_by_recipient"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"], condition=~Q(token_hash=""), name="feedback_token_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    recipient__isnull=False,
+                    recipient_email="",
+                    token_hash="",
+                    link_nonce="",
+                )
+                | (
+                    Q(recipient__isnull=True)
+                    & ~Q(recipient_email="")
+                    & ~Q(recipient_name="")
+                    & ~Q(token_hash="")
+                    & ~Q(link_nonce="")
+                ),
+                name="feedback_one_kind_of_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~Q(recipient=models.F("requester")), name="feedback_not_to_oneself"
+            ),
+            models.CheckConstraint(condition=~Q(question=""), name="feedback_has_question"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="feedback_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(declined_at__isnull=True),
+                name="feedback_answered_or_declined",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True)
+                | Q(answered_at__isnull=True, declined_at__isnull=True),
+                name="feedback_revoked_only_when_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | (~Q(example="") & ~Q(giver_name="")),
+                name="feedback_answer_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(declined_at__isnull=True) | Q(example="", frequency="", giver_role=""),
+                name="feedback_declined_keeps_nothing",
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=["", "never", "sometimes", "often", "consistently"]),
+                name="feedback_frequency_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_at__isnull=True, attested_shift__isnull=True)
+                | Q(answered_at__isnull=False),
+                name="feedback_shared_or_attested_only_answered",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminded_at__isnull=True) | Q(reminded_at__gte=models.F("created_at")),
+                name="feedback_reminded_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=Q(emails_sent__lte=2), name="feedback_at_most_one_reminder_email"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback request {self.pk}"
+
+    @property
+    def recipient_display(self) -> str:
+        if self.recipient_id:
+            return self.recipient.display_name
+        return self.recipient_name
+
+    @property
+    def status(self) -> str:
+        if self.answered_at:
+            return "answered"
+        if self.declined_at:
+            return "declined"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "waiting"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "waiting"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_at is not None
+
+    @property
+    def attribution(self) -> str:
+        """ "Jane Doe, VP Sales, 12 Mar 2026": who confirmed it, as the packet says."""
+        parts = [self.giver_name, self.giver_role]
+        if self.answered_at:
+            parts.append(f"{timezone.localtime(self.answered_at):%-d %b %Y}")
+        return ", ".join(part for part in parts if part)
+
+
+class FeedbackRequestShift(models.Model):
+    """A shift a request asks about (one to three, checked when the request is made)."""
+
+    request = models.ForeignKey(
+        FeedbackRequest, on_delete=models.CASCADE, related_name="shift_links"
+    )
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="feedback_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "shift"], name="feedback_shift_unique"),
+        ]
+        indexes = [models.Index(fields=["shift", "request"], name="feedback_shift_by_shift")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} → {self.shift_id}"

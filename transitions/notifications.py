@@ -37,6 +37,7 @@ from transitions.models import (
     CheckIn,
     EmailChoice,
     Evidence,
+    FeedbackRequest,
     Notification,
     NotificationKind,
     NotificationPreference,
@@ -68,6 +69,8 @@ KINDS: dict[str, KindInfo] = {
     Kind.REVIEW_COMPLETED: KindInfo("About you", "Your manager completed a review"),
     Kind.ACTION_ITEM_DUE: KindInfo("About you", "An action item is due"),
     Kind.CHECKIN_DUE: KindInfo("About you", "Time for your leadership check-in"),
+    Kind.FEEDBACK_RECEIVED: KindInfo("About you", "Feedback you asked for arrived"),
+    Kind.FEEDBACK_REQUESTED: KindInfo("From colleagues", "A colleague asked for your feedback"),
 }
 
 
@@ -304,4 +307,40 @@ def agenda_item_added(*, item_id: int) -> None:
         target=meeting,
         text=f"{author.display_name} added an item to your 1:1 agenda.",
         url=reverse("one_on_one_agenda", args=[author.username]),
+    )
+
+
+def feedback_requested(*, request_id: int) -> None:
+    """A colleague with an account is asked (or reminded) for feedback: who asks, and on how
+    many shifts; the question itself waits on the answer page, which checks access."""
+    request = (
+        FeedbackRequest.objects.select_related("requester", "recipient")
+        .filter(pk=request_id, recipient__isnull=False)
+        .first()
+    )
+    if request is None or not request.is_open:
+        return
+    count = request.shift_links.count()
+    again = "A reminder: " if request.reminded_at else ""
+    notify(
+        Kind.FEEDBACK_REQUESTED,
+        recipient=request.recipient,
+        actor=request.requester,
+        target=request,
+        text=f"{again}{request.requester.display_name} asked for your feedback on "
+        f"{count} shift{'s' if count != 1 else ''}.",
+        url=reverse("feedback_answer", args=[request.pk]),
+    )
+
+
+def feedback_received(*, request_id: int) -> None:
+    """The PM learns that an answer arrived, and from whom (not what it says)."""
+    request = FeedbackRequest.objects.select_related("requester", "recipient").get(pk=request_id)
+    notify(
+        Kind.FEEDBACK_RECEIVED,
+        recipient=request.requester,
+        actor=request.recipient,
+        target=request,
+        text=f"{request.giver_name or request.recipient_display} answered your feedback request.",
+        url=reverse("feedback_detail", args=[request.pk]),
     )

@@ -26,6 +26,7 @@ from transitions.models import (
     CheckIn,
     Evidence,
     EvidenceShift,
+    FeedbackRequest,
     Framework,
     Level,
     Rating,
@@ -53,18 +54,31 @@ def ready_needed(shift_count: int) -> int:
 
 def backed_shifts(people: Iterable[int], since: date) -> dict[int, set[int]]:
     """Per person (by id), the shifts backed on or after `since`: by evidence she shared with
-    her manager, dated then or later. The one home of "backed" for readiness; attestations
-    (feedback she attached to a shift) join it here. One query."""
-    backed: dict[int, set[int]] = defaultdict(set)
-    for person_id, shift_id in (
+    her manager, dated then or later, or by feedback answered then or later that she shared
+    and attached to the shift as an attestation. The one home of "backed" for readiness.
+    One query."""
+    people = list(people)
+    evidence = (
         EvidenceShift.objects.filter(
-            evidence__author_id__in=list(people),
+            evidence__author_id__in=people,
             evidence__visibility=Evidence.Visibility.SHARED,
             evidence__happened_on__gte=since,
         )
         .values_list("evidence__author_id", "shift_id")
-        .distinct()
-    ):
+        .order_by()
+    )
+    attestations = (
+        FeedbackRequest.objects.filter(
+            requester_id__in=people,
+            attested_shift__isnull=False,
+            shared_at__isnull=False,
+            answered_at__date__gte=since,
+        )
+        .values_list("requester_id", "attested_shift_id")
+        .order_by()
+    )
+    backed: dict[int, set[int]] = defaultdict(set)
+    for person_id, shift_id in evidence.union(attestations):
         backed[person_id].add(shift_id)
     return dict(backed)
 

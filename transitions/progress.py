@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from leadership.models import User
-from transitions import charts, content
+from transitions import charts, content, feedback
 from transitions.models import (
     LEVEL_DESCRIPTIONS,
     Area,
@@ -24,6 +24,7 @@ from transitions.models import (
     CheckInQuerySet,
     Evidence,
     EvidenceShift,
+    FeedbackRequest,
     Framework,
     Level,
     Rating,
@@ -388,6 +389,7 @@ class Reveal:
     self_meaning_changed: bool = False
     evidence: list[Evidence] = field(default_factory=list)
     evidence_count: int = 0
+    feedback: list[FeedbackRequest] = field(default_factory=list)
     evidence_since: datetime | None = None
     last_level: int | None = None
     last_on: datetime | None = None
@@ -513,6 +515,7 @@ def review_rows(
         )
     }
     evidence: dict[int, list[Evidence]] = {}
+    shared_feedback: dict[int, list[FeedbackRequest]] = {}
     mine: dict[int, tuple[int | None, int]] = {}
     my_last = None
     if not review.is_draft:
@@ -523,6 +526,7 @@ def review_rows(
         evidence = shared_evidence_by_shift(
             review.person, shifts, since=last.completed_at if last else None
         )
+        shared_feedback = feedback.shared_by_shift(review.person, shifts)
         my_last = last if last and last.manager_id == review.manager_id else None
         if my_last is None and last is not None and review.manager_id is not None:
             my_last = last_completed_review(review.person, by=review.manager)
@@ -567,6 +571,7 @@ def review_rows(
                 ),
                 evidence=found[:EVIDENCE_PER_SHIFT],
                 evidence_count=len(found),
+                feedback=shared_feedback.get(shift.pk, []),
                 evidence_since=last.completed_at if last else None,
                 last_level=last_level,
                 last_on=my_last.completed_at if my_last and last_level else None,
@@ -969,6 +974,7 @@ class PacketRow:
     manager_earlier_wording: ShiftRevision | None = None
     self_hidden: bool = False
     response: str = ""  # hers to the manager's rating, given when she acknowledged the review
+    attestations: list[FeedbackRequest] = field(default_factory=list)
 
     @property
     def self_label(self) -> str:
@@ -1002,8 +1008,8 @@ def packet(
 ) -> Packet:
     """Everything a promotion conversation needs, per area and shift: each shift in today's
     wording, and each rating made against a wording whose meaning changed since says so
-    with that wording. Self-ratings of `hidden_self` shifts are left out (blind review).
-    Six queries."""
+    with that wording. Self-ratings of `hidden_self` shifts are left out (blind review), and
+    attestations she has not shared are shown only with `include_private`. Seven queries."""
     hidden_self = hidden_self or set()
     history = content.wording_history(framework.pk)
     since = now - timedelta(days=365)
@@ -1039,6 +1045,7 @@ def packet(
     ):
         for shift in item.shifts.all():
             by_shift[shift.pk].append(item)
+    attested = feedback.attestations_by_shift(person, shifts, shared_only=not include_private)
     groups: dict[int, tuple[Area, list[PacketRow]]] = {}
     for shift in shifts:
         hidden = shift.pk in hidden_self
@@ -1063,6 +1070,7 @@ def packet(
             trend_levels=levels,
             evidence=by_shift.get(shift.pk, [])[:PACKET_EVIDENCE],
             self_hidden=hidden,
+            attestations=attested.get(shift.pk, []),
         )
         if standing and history.meaning_changed_since(shift.pk, standing.revision_number):
             row.self_earlier_wording = standing.revision

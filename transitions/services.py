@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,7 +15,7 @@ from django.utils import timezone
 
 from leadership import erasure, security_log
 from leadership.models import User
-from transitions import content, framework_file, notifications
+from transitions import content, feedback, framework_file, notifications, tasks
 from transitions.models import (
     ActionItem,
     AgendaItem,
@@ -22,6 +24,8 @@ from transitions.models import (
     CheckIn,
     DismissedSuggestion,
     Evidence,
+    FeedbackRequest,
+    FeedbackRequestShift,
     Focus,
     Framework,
     OneOnOne,
@@ -1027,3 +1031,161 @@ def private_note_write(
         note.version += 1
         note.save(update_fields=["text", "version", "updated_at"])
     return note
+
+
+# Feedback requests. Each write locks the request's row (or, to ask, the requester's), so a
+# double click or two tabs cannot answer twice, remind twice or exceed the open requests.
+
+
+class TooManyOpenRequests(Exception):
+    """The PM has FeedbackRequest.MAX_OPEN requests waiting for an answer already."""
+
+
+class FeedbackClosed(Exception):
+    """The request was answered, declined, revoked or has expired: it cannot change."""
+
+
+class AlreadyReminded(Exception):
+    """The request's one reminder was sent already."""
+
+
+def feedback_request_create(
+    *,
+    requester: User,
+    shifts: list[Shift],
+    question: str,
+    recipient: User | None = None,
+    name: str = "",
+    email: str = "",
+    role: str = "",
+) -> FeedbackRequest:
+    """Ask a colleague (`recipient`) or an outside person (`name`, `email`) about one to
+    three shifts. She is told after the commit: a colleague by a notification, anyone else
+    by an email with the link. Raises TooManyOpenRequests past FeedbackRequest.MAX_OPEN."""
+    if not 1 <= len(shifts) <= FeedbackRequest.MAX_SHIFTS:
+        raise ValueError(f"Ask about one to {FeedbackRequest.MAX_SHIFTS} shifts.")
+    if recipient is not None and recipient.pk == requester.pk:
+        raise ValueError("Nobody asks herself for feedback.")
+    with transaction.atomic():
+        # Her own row, locked: two requests at once cannot both pass the count.
+        User.objects.select_for_update().filter(pk=requester.pk).first()
+        if FeedbackRequest.objects.of(requester).open().count() >= FeedbackRequest.MAX_OPEN:
+            raise TooManyOpenRequests
+        now = timezone.now()
+        request = FeedbackRequest(
+            requester=requester,
+            recipient=recipient,
+            recipient_name="" if recipient else name,
+            recipient_email="" if recipient else email,
+            recipient_role=role,
+            question=question,
+            created_at=now,
+            expires_at=feedback.expires_at_from(now),
+            giver_name=recipient.display_name if recipient else name,
+            giver_role=role,
+        )
+        if recipient is None:
+            request.link_nonce = secrets.token_hex(32)
+            request.token_hash = feedback.token_hash(feedback.token_for(request))
+        request.save()
+        FeedbackRequestShift.objects.bulk_create(
+            [FeedbackRequestShift(request=request, shift=shift) for shift in shifts]
+        )
+        _tell_recipient(request)
+    return request
+
+
+def _tell_recipient(request: FeedbackRequest) -> None:
+    if request.recipient_id:
+        notifications.after_commit(notifications.feedback_requested, request_id=request.pk)
+    else:
+        transaction.on_commit(partial(tasks.send_feedback_request.enqueue, request.pk), robust=True)
+
+
+def _locked_request(request: FeedbackRequest) -> FeedbackRequest:
+    locked = FeedbackRequest.objects.select_for_update().filter(pk=request.pk).first()
+    if locked is None:
+        raise FeedbackClosed
+    return locked
+
+
+def _locked_open_request(request: FeedbackRequest) -> FeedbackRequest:
+    locked = _locked_request(request)
+    if not locked.is_open:
+        raise FeedbackClosed
+    return locked
+
+
+def feedback_revoke(*, request: FeedbackRequest) -> FeedbackRequest:
+    """The PM withdraws an open request: its link answers 404 from now on."""
+    with transaction.atomic():
+        locked = _locked_open_request(request)
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+    return locked
+
+
+def feedback_remind(*, request: FeedbackRequest) -> FeedbackRequest:
+    """Send the request's one reminder (the same link, or a new notification)."""
+    with transaction.atomic():
+        locked = _locked_open_request(request)
+        if locked.reminded_at is not None:
+            raise AlreadyReminded
+        locked.reminded_at = timezone.now()
+        locked.save(update_fields=["reminded_at"])
+        _tell_recipient(locked)
+    return locked
+
+
+def feedback_answer_save(
+    *, request: FeedbackRequest, data: dict[str, Any], send: bool
+) -> FeedbackRequest:
+    """Save the giver's answer; `send` makes it final (the link is used up) and tells the
+    PM after the commit. Raises FeedbackClosed once it was sent, declined, revoked or expired."""
+    with transaction.atomic():
+        locked = _locked_open_request(request)
+        for name in ("example", "frequency", "giver_name", "giver_role"):
+            setattr(locked, name, data[name])
+        fields = ["example", "frequency", "giver_name", "giver_role"]
+        if send:
+            locked.answered_at = timezone.now()
+            fields.append("answered_at")
+            notifications.after_commit(notifications.feedback_received, request_id=locked.pk)
+        locked.save(update_fields=fields)
+    return locked
+
+
+def feedback_decline(*, request: FeedbackRequest) -> FeedbackRequest:
+    """The person asked says no; whatever she had drafted is dropped."""
+    with transaction.atomic():
+        locked = _locked_open_request(request)
+        locked.declined_at = timezone.now()
+        locked.example = locked.frequency = locked.giver_role = ""
+        locked.save(update_fields=["declined_at", "example", "frequency", "giver_role"])
+    return locked
+
+
+def feedback_share(*, request: FeedbackRequest, shared: bool) -> FeedbackRequest:
+    """The PM shares an answer with her manager, or takes it back."""
+    with transaction.atomic():
+        locked = _locked_request(request)
+        if locked.answered_at is None:
+            raise FeedbackClosed
+        if shared != locked.is_shared:
+            locked.shared_at = timezone.now() if shared else None
+            locked.save(update_fields=["shared_at"])
+    return locked
+
+
+def feedback_attest(*, request: FeedbackRequest, shift: Shift | None) -> FeedbackRequest:
+    """Attach an answer to one of the shifts it was asked about, as an attestation in the
+    PM's packet (None takes it off)."""
+    with transaction.atomic():
+        locked = _locked_request(request)
+        if locked.answered_at is None:
+            raise FeedbackClosed
+        if shift is not None and not locked.shift_links.filter(shift=shift).exists():
+            raise ValueError("An attestation confirms a shift the request asked about.")
+        locked.attested_shift = shift
+        locked.save(update_fields=["attested_shift"])
+    return locked

@@ -23,8 +23,8 @@ from django_tasks import task
 from django_tasks.base import Task
 
 from leadership.models import User
-from transitions import notifications
-from transitions.models import EmailChoice, Notification
+from transitions import feedback, notifications
+from transitions.models import EmailChoice, FeedbackRequest, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -168,3 +168,52 @@ def queue_digests() -> int:
     for person_id in people:
         send_digest.enqueue(person_id)
     return len(people)
+
+
+@task()
+def send_feedback_request(request_id: int, attempt: int = 1) -> str:
+    """Email an outside person the request's link: first the request, then (once the PM
+    asked for it) its one reminder; each once."""
+    try:
+        return _send_feedback_request(request_id)
+    except SEND_ERRORS:
+        _retry(send_feedback_request, attempt, request_id)
+        raise
+
+
+def _send_feedback_request(request_id: int) -> str:
+    with transaction.atomic():
+        request = (
+            FeedbackRequest.objects.select_for_update(of=("self",))
+            .select_related("requester")
+            .filter(pk=request_id, recipient__isnull=True)
+            .first()
+        )
+        if request is None or not request.is_open:
+            return "nothing to send"
+        due = 2 if request.reminded_at else 1
+        if request.emails_sent >= due:
+            return "sent already"
+        reminder = due == 2 and request.emails_sent == 1
+        shifts = list(request.shifts.order_by("area__order", "order"))
+        requester = request.requester.display_name
+        context = {
+            "request": request,
+            "requester": requester,
+            "shifts": shifts,
+            "reminder": reminder,
+            "url": _absolute(reverse("feedback_link", args=[feedback.token_for(request)])),
+        }
+        subject = f"{requester} asks for your feedback"
+        message = EmailMultiAlternatives(
+            subject=f"Reminder: {subject}" if reminder else subject,
+            body=render_to_string("email/feedback_request.txt", context),
+            to=[request.recipient_email],
+        )
+        message.attach_alternative(
+            render_to_string("email/feedback_request.html", context), "text/html"
+        )
+        message.send()
+        request.emails_sent = due
+        request.save(update_fields=["emails_sent"])
+    return "sent"

@@ -6,6 +6,7 @@ from transitions.views import (
     checkins,
     dashboard,
     evidence,
+    feedback,
     focus,
     framework,
     notifications,
@@ -80,4 +81,9 @@ urlpatterns = [
     path("evidence/<id:pk>/edit/", evidence.evidence_edit, name="evidence_edit"),
     path("evidence/<id:pk>/visibility/", evidence.evidence_visibility, name="evidence_visibility"),
     path("evidence/<id:pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
+    path("feedback/", feedback.feedback_list, name="feedback_list"),
+    path("feedback/<id:pk>/", feedback.feedback_detail, name="feedback_detail"),
+    path("feedback/<id:pk>/answer/", feedback.feedback_answer, name="feedback_answer"),
+    # Public: the link an outside person receives by email, no account needed.
+    path("feedback/answer/<str:token>/", feedback.feedback_link, name="feedback_link"),
 ]

@@ -29,8 +29,8 @@ from tests.browser.conftest import (
     horizontal_overflow,
     screenshot,
 )
-from transitions import notifications
-from transitions.models import CheckIn, Evidence, OneOnOne, Review, Shift
+from transitions import feedback, notifications, services
+from transitions.models import CheckIn, Evidence, FeedbackRequest, OneOnOne, Review, Shift
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -59,6 +59,9 @@ class Demo:
     review: Review  # the latest, awaiting her acknowledgement: the form to answer it
     acknowledged: Review  # an older one she answered
     shift: Shift
+    feedback_attested: FeedbackRequest  # answered by an outside person, shared, attested
+    feedback_waiting: FeedbackRequest  # to an outside person, still open
+    feedback_to_priya: FeedbackRequest  # sam asks priya, a colleague with an account
 
 
 @pytest.fixture
@@ -67,6 +70,13 @@ def demo() -> Demo:
     users = {user.username: user for user in User.objects.all()}
     priya = users["priya"]
     evidence = Evidence.objects.by(priya).shared().newest_first().first()
+    asked = FeedbackRequest.objects.of(priya)
+    to_priya = services.feedback_request_create(
+        requester=users["sam"],
+        shifts=list(Shift.objects.filter(slug="drive-complex-initiatives")),
+        question="How did the data-platform hand-over look from your side?",
+        recipient=priya,
+    )
     return Demo(
         priya=priya,
         marco=users["marco"],
@@ -78,6 +88,9 @@ def demo() -> Demo:
         review=Review.objects.filter(person=priya).completed().latest("completed_at"),
         acknowledged=Review.objects.get(person=priya, acknowledged_at__isnull=False),
         shift=evidence.shifts.first(),
+        feedback_attested=asked.exclude(attested_shift=None).get(),
+        feedback_waiting=asked.open().get(),
+        feedback_to_priya=to_priya,
     )
 
 
@@ -111,6 +124,11 @@ def pm_pages(demo: Demo) -> list[Visit]:
         Visit("pm-one-on-ones", "/one-on-ones/"),
         Visit("pm-one-on-one-agenda", "/one-on-ones/marco/", main=True),
         Visit("pm-one-on-one-closed", f"/one-on-ones/marco/{_closed_one_on_one()}/"),
+        Visit("pm-feedback", "/feedback/", main=True),
+        Visit("pm-feedback-ask-from-shift", f"/feedback/?shift={demo.shift.slug}", dark=False),
+        Visit("pm-feedback-answered", f"/feedback/{demo.feedback_attested.pk}/", main=True),
+        Visit("pm-feedback-waiting", f"/feedback/{demo.feedback_waiting.pk}/"),
+        Visit("pm-feedback-answer", f"/feedback/{demo.feedback_to_priya.pk}/answer/"),
         Visit("pm-not-found", "/no-such-page/", status=404, dark=False),
         Visit("pm-welcome", "/welcome/"),
     ]
@@ -188,6 +206,12 @@ def anonymous_pages(demo: Demo) -> list[Visit]:
         Visit("anonymous-password-reset-bad-link", "/accounts/reset/MQ/bad-token/"),
         Visit("anonymous-invitation", _demo_invitation_link(), main=True),
         Visit("anonymous-invitation-gone", "/invitations/no-such-link/", status=410),
+        Visit(
+            "anonymous-feedback-link",
+            f"/feedback/answer/{feedback.token_for(demo.feedback_waiting)}/",
+            main=True,
+        ),
+        Visit("anonymous-feedback-link-gone", "/feedback/answer/" + "f" * 64 + "/", status=404),
     ]
 
 

@@ -483,3 +483,37 @@ def test_the_query_count_is_constant_in_the_number_of_people(
     assert count() == 10
     add_people(190)
     assert count() == 200
+
+
+def _attestation(pm: User, shift: Shift, *, shared: bool) -> None:
+    request = services.feedback_request_create(
+        requester=pm,
+        shifts=[shift],
+        question="How did the pricing alignment go?",
+        name="Jane Doe",
+        email="jane@example.org",
+        role="VP Sales",
+    )
+    request = services.feedback_answer_save(
+        request=request,
+        data={
+            "example": "She aligned us.",
+            "frequency": "",
+            "giver_name": "Jane Doe",
+            "giver_role": "VP Sales",
+        },
+        send=True,
+    )
+    services.feedback_attest(request=request, shift=shift)
+    if shared:
+        services.feedback_share(request=request, shared=True)
+
+
+def test_a_shared_attestation_backs_its_shift_and_a_private_one_does_not(
+    pm: User, shifts: list[Shift]
+) -> None:
+    _attestation(pm, shifts[4], shared=True)
+    _attestation(pm, shifts[5], shared=False)
+    since = timezone.localdate() - timedelta(days=183)
+    assert org.backed_shifts([pm.pk], since) == {pm.pk: {shifts[4].pk}}
+    assert org.backed_shifts([pm.pk], timezone.localdate() + timedelta(days=1)) == {}

@@ -23,6 +23,7 @@ def _history(pm: User, manager: User, shifts: list[Shift], months: int) -> None:
         EvidenceFactory(
             author=pm, shifts=shifts[:3], visibility="shared", title=f"Entry {checkin.pk}"
         )
+        _attested_feedback(pm, shifts[month % 3 : month % 3 + 2], month)
     framework = shifts[0].area.framework
     review, _ = services.review_start(person=pm, manager=manager, framework=framework)
     for shift in shifts:
@@ -31,6 +32,21 @@ def _history(pm: User, manager: User, shifts: list[Shift], months: int) -> None:
         )
     services.review_write(review=review, summary="Fine.", agreed_focus="")
     services.review_complete(review=review)
+
+
+def _attested_feedback(pm: User, shifts: list[Shift], n: int) -> None:
+    """An outside person's answer, shared and attached to the first shift asked about."""
+    asked = services.feedback_request_create(
+        requester=pm,
+        shifts=shifts,
+        question="How did it go?",
+        name=f"Giver {n}",
+        email=f"giver{n}@example.org",
+    )
+    data = {"example": "Well.", "frequency": "", "giver_name": f"Giver {n}", "giver_role": ""}
+    services.feedback_answer_save(request=asked, data=data, send=True)
+    services.feedback_share(request=asked, shared=True)
+    services.feedback_attest(request=asked, shift=shifts[0])
 
 
 def _count(client: Client, url: str, django_assert_num_queries, expected: int) -> None:
@@ -58,18 +74,19 @@ def test_the_packet_budget_is_the_same_with_little_and_much_history(
 ) -> None:
     # 1 session, 2 user, 3 levels in her last two check-ins, 4 last evidence per shift,
     # 5 the latest completed review, 6 its ratings, 7 a year of her ratings, 8 evidence,
-    # 9 its shifts, 10 has reports (nav); the manager's view adds 11 the report and
-    # 12 his open review of her (whose unrated shifts keep their self-ratings hidden)
+    # 9 its shifts, 10 attestations, 11 has reports (nav); the manager's view adds 12 the
+    # report and 13 his open review of her (whose unrated shifts keep their self-ratings
+    # hidden)
     _history(pm, manager, shifts, 1)
     client.force_login(pm)
-    _count(client, "/packet/", django_assert_num_queries, 10)
+    _count(client, "/packet/", django_assert_num_queries, 11)
     client.force_login(manager)
-    _count(client, "/team/priya/packet/", django_assert_num_queries, 12)
+    _count(client, "/team/priya/packet/", django_assert_num_queries, 13)
     _history(pm, manager, shifts, 24)
     client.force_login(pm)
-    _count(client, "/packet/", django_assert_num_queries, 10)
+    _count(client, "/packet/", django_assert_num_queries, 11)
     client.force_login(manager)
-    _count(client, "/team/priya/packet/", django_assert_num_queries, 12)
+    _count(client, "/team/priya/packet/", django_assert_num_queries, 13)
 
 
 def test_without_the_content_cache_each_piece_of_content_is_read_once_per_request(

@@ -301,15 +301,21 @@ def test_the_review_page_query_count_does_not_grow_with_history(
     def count() -> None:
         # 1 session, 2 user, 3 the report, 4 the draft, 5 her last completed review (none),
         # 6 ratings (shifts: cached), 7 self levels in her last two check-ins, 8 her last
-        # evidence per shift, 9 shared evidence, 10 its shifts, 11 shared evidence count,
-        # 12 has reports (nav)
-        with django_assert_num_queries(12):
+        # evidence per shift, 9 shared evidence, 10 its shifts, 11 shared feedback per shift,
+        # 12 shared evidence count, 13 has reports (nav)
+        with django_assert_num_queries(13):
             manager_client.get("/team/priya/")
 
     count()
     for n in range(30):
         submitted_checkin(pm, dict.fromkeys(shifts, 1 + n % 5), days_ago=400 - n)
         EvidenceFactory(author=pm, shifts=shifts[:3], visibility="shared")
+        asked = services.feedback_request_create(
+            requester=pm, shifts=shifts[:2], question="Q?", name="G", email=f"g{n}@example.org"
+        )
+        answer = {"example": "Yes.", "frequency": "", "giver_name": "G", "giver_role": ""}
+        services.feedback_answer_save(request=asked, data=answer, send=True)
+        services.feedback_share(request=asked, shared=True)
     count()
     assert review.ratings.count() == 1
 

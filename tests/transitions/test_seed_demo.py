@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from leadership.models import User
@@ -294,3 +294,30 @@ def test_seed_demo_leaves_one_pending_invitation_to_marcos_team(
     assert mail.outbox == []  # history: "Send again" on /people/ sends a working link
     call_command("seed_demo", stdout=io.StringIO())
     assert Invitation.objects.count() == 1
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_gives_priya_feedback_answered_declined_and_waiting(
+    db: None, client: Client
+) -> None:
+    from django.core import mail
+
+    from transitions.models import FeedbackRequest
+
+    call_command("seed_demo")
+    asked = FeedbackRequest.objects.filter(requester__username="priya")
+    assert {each.status for each in asked} == {"answered", "declined", "waiting"}
+    assert asked.filter(answered_at__isnull=False).count() == 2
+    [attested] = asked.exclude(attested_shift=None)
+    assert attested.is_shared
+    assert attested.attested_shift in attested.shifts.all()
+    assert attested.attribution.startswith("Jane Doe, VP Sales, ")
+    assert mail.outbox == []  # history: nobody is emailed
+    marco = User.objects.get(username="marco")
+    client.force_login(marco)
+    packet = client.get("/team/priya/packet/")
+    assert f"Confirmed by {attested.attribution}" in packet.content.decode()
+    client.force_login(User.objects.get(username="priya"))
+    assert client.get("/feedback/").status_code == 200
+    call_command("seed_demo")
+    assert FeedbackRequest.objects.count() == 4

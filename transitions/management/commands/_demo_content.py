@@ -553,3 +553,61 @@ PRIYA_ONE_ON_ONES: list[dict] = [
         "actions": [],
     },
 ]
+
+
+# priya's feedback requests: (days ago asked, shift slugs, question, name, email, role,
+# outcome, answer). Outcome: "attested" (answered, shared, confirms the first shift),
+# "answered" (private), "declined" or "pending".
+PRIYA_FEEDBACK = [
+    (
+        48,
+        ["align-with-leadership-team", "drive-complex-initiatives"],
+        "How did the Q3 pricing alignment with your team go, from where you sat?",
+        "Jane Doe",
+        "jane.doe@example.com",
+        "VP Sales",
+        "attested",
+        (
+            "Before the Q3 pricing review Priya met each of my regional leads, wrote down "
+            "their objections and brought a one-page plan to the leadership meeting that "
+            "answered them. We agreed in one session instead of the usual three, and sales "
+            "could explain the new tiers to customers the same week.",
+            "consistently",
+        ),
+    ),
+    (
+        35,
+        ["drive-complex-initiatives"],
+        "What did you see of how I ran the billing migration across our two teams?",
+        "Tomás Ruiz",
+        "tomas.ruiz@example.com",
+        "Engineering Manager, Payments",
+        "answered",
+        (
+            "She set up the weekly migration review with both teams and made the open risks "
+            "the first item every time. When the cut-over slipped she told finance herself, "
+            "a week early, with a new date we then met.",
+            "often",
+        ),
+    ),
+    (
+        20,
+        ["expand-into-new-markets"],
+        "Did the discovery interviews for the German launch give you what you needed?",
+        "Lena Vogel",
+        "lena.vogel@example.com",
+        "Head of Marketing, DACH",
+        "declined",
+        None,
+    ),
+    (
+        6,
+        ["coach-and-mentor-pms", "lead-a-team-of-pms"],
+        "How has the new planning routine worked for you since Jonas took it over?",
+        "Ravi Menon",
+        "ravi.menon@example.com",
+        "Design Lead",
+        "pending",
+        None,
+    ),
+]

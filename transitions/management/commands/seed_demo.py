@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -13,13 +14,14 @@ from django.utils import timezone
 
 from leadership import invitations
 from leadership.models import Invitation, User
-from transitions import services
+from transitions import feedback, services
 from transitions.management.commands._demo_content import (
     DEMO_ACKNOWLEDGEMENTS,
     DEMO_REVIEWS,
     GRACE_EVIDENCE,
     OMAR_EVIDENCE,
     PRIYA_EVIDENCE,
+    PRIYA_FEEDBACK,
     PRIYA_FOCUS,
     PRIYA_NOTES,
     PRIYA_ONE_ON_ONES,
@@ -30,6 +32,8 @@ from transitions.models import (
     AgendaItem,
     CheckIn,
     Evidence,
+    FeedbackRequest,
+    FeedbackRequestShift,
     Focus,
     Framework,
     Notification,
@@ -113,6 +117,7 @@ class Command(BaseCommand):
             acknowledged = self._acknowledgement(users["priya"])
             meetings = self._one_on_ones(users["priya"], marco, PRIYA_ONE_ON_ONES)
             invited = self._invitation(marco)
+            asked = self._feedback(users["priya"], PRIYA_FEEDBACK)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(created)}."))
         for username in moved:
@@ -137,6 +142,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Invited {DEMO_INVITEE} to marco's team (see /people/).")
             )
+        if asked:
+            self.stdout.write(self.style.SUCCESS(f"Added {asked} feedback requests."))
         if not (
             created
             or moved
@@ -148,6 +155,7 @@ class Command(BaseCommand):
             or told
             or meetings
             or invited
+            or asked
         ):
             self.stdout.write("Demo data already present; nothing changed.")
 
@@ -409,6 +417,52 @@ class Command(BaseCommand):
                 )
                 ActionItem.objects.filter(pk=action.pk).update(created_at=started)
         return len(meetings)
+
+    def _feedback(self, person: User, requests: list[tuple[Any, ...]]) -> int:
+        """Her requests to outside people, as they stand today: answered (one shared and
+        attached to its first shift as an attestation), declined, and one still waiting.
+        Written directly, so no email leaves; their links are new random ones nobody has."""
+        if FeedbackRequest.objects.of(person).exists():
+            return 0
+        framework = Framework.objects.followed_by(person)
+        shifts = {s.slug: s for s in Shift.objects.of_framework(framework)} if framework else {}
+        now = timezone.now()
+        made = 0
+        for days_ago, slugs, question, name, email, role, outcome, answer in requests:
+            linked = [shifts[slug] for slug in slugs if slug in shifts]
+            if not linked:
+                continue
+            asked_at = now - timedelta(days=days_ago)
+            closed_at = asked_at + timedelta(days=3)
+            request = FeedbackRequest(
+                requester=person,
+                recipient_name=name,
+                recipient_email=email,
+                recipient_role=role,
+                question=question,
+                link_nonce=secrets.token_hex(32),
+                created_at=asked_at,
+                expires_at=feedback.expires_at_from(asked_at),
+                emails_sent=1,
+                giver_name=name,
+                giver_role=role,
+            )
+            request.token_hash = feedback.token_hash(feedback.token_for(request))
+            if answer is not None:
+                request.example, request.frequency = answer
+                request.answered_at = closed_at
+            if outcome == "declined":
+                request.giver_role = ""
+                request.declined_at = closed_at
+            if outcome == "attested":
+                request.shared_at = closed_at + timedelta(hours=2)
+                request.attested_shift = linked[0]
+            request.save()
+            FeedbackRequestShift.objects.bulk_create(
+                FeedbackRequestShift(request=request, shift=shift) for shift in linked
+            )
+            made += 1
+        return made
 
     def _focus(self, person: User, chosen: list[tuple[str, str, int, int | None]]) -> int:
         """Focus set (and some cleared) on the days given, the oldest first."""
