@@ -39,6 +39,39 @@ from transitions.models import (
 )
 
 FORMAT_VERSION = 1
+
+#: What an export holds that an import leaves in the file, and why: (key, record label,
+#: one, many, reason). The command prints "Not imported: 2 1:1s: each is shared …".
+LEFT_OUT = [
+    (
+        "one_on_ones",
+        "1:1",
+        "1:1",
+        "1:1s",
+        "each is shared with another person, who is not linked here",
+    ),
+    (
+        "feedback_requests",
+        "feedback request",
+        "feedback request",
+        "feedback requests",
+        "their links and the people asked belong to the other installation",
+    ),
+    (
+        "feedback_given",
+        "feedback given",
+        "answer to colleagues' feedback requests",
+        "answers to colleagues' feedback requests",
+        "they belong to the colleagues' requests there",
+    ),
+    (
+        "notifications",
+        "notification",
+        "notification",
+        "notifications",
+        "they told of events in the other installation",
+    ),
+]
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
@@ -270,30 +303,11 @@ class _Plan:
             plan._focus(focus, content, framework)
         plan._reviews(root.records("reviews_received", "review", default=[]), content)
         plan._preferences(root.records("notification_preferences", "preference", default=[]))
-        meetings = root.records("one_on_ones", "1:1", default=[])
-        if meetings:
-            plan.left_out.append(
-                f"{len(meetings)} 1:1{'s' if len(meetings) != 1 else ''}: each is shared with "
-                "another person, who is not linked here"
-            )
-        asked = root.records("feedback_requests", "feedback request", default=[])
-        if asked:
-            plan.left_out.append(
-                f"{len(asked)} feedback request{'s' if len(asked) != 1 else ''}: their links "
-                "and the people asked belong to the other installation"
-            )
-        given = root.records("feedback_given", "feedback given", default=[])
-        if given:
-            plan.left_out.append(
-                f"{len(given)} answer{'s' if len(given) != 1 else ''} to colleagues' feedback "
-                "requests: they belong to the colleagues' requests there"
-            )
-        notifications = root.records("notifications", "notification", default=[])
-        if notifications:
-            plan.left_out.append(
-                f"{len(notifications)} notification{'s' if len(notifications) != 1 else ''}: "
-                "they told of events in the other installation"
-            )
+        for name, label, one, many, why in LEFT_OUT:
+            records = root.records(name, label, default=[])
+            if records:
+                what = one if len(records) == 1 else many
+                plan.left_out.append(f"{len(records)} {what}: {why}")
         return plan
 
     def _checkins(self, records: list[_Record], content: _Content) -> None:
