@@ -22,4 +22,5 @@ class TransitionsConfig(AppConfig):
         request_started.connect(content.request_started, dispatch_uid="content-request-started")
         request_finished.connect(content.request_finished, dispatch_uid="content-request-done")
         erasure.register(services.unfinished_reviews_erase)
+        erasure.register(services.feedback_giver_erase)
         erasure.register(notifications.erase_about)

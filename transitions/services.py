@@ -864,6 +864,23 @@ def unfinished_reviews_erase(user: User) -> None:
     Review.objects.drafts().filter(manager=user).delete()
 
 
+def feedback_giver_erase(user: User) -> None:
+    """A colleague's account is deleted. Her answers belong to the people who asked her (a
+    giver's name, address and answer are the asker's data, as an outside giver's are): each
+    answered request is kept as one answered by an outside person of her name and address,
+    with a link nobody holds, so an attestation stays in the asker's packet. Requests she
+    never answered go with her account. Registered with leadership.erasure."""
+    asked = FeedbackRequest.objects.select_for_update().filter(recipient=user)
+    asked.filter(answered_at__isnull=True).delete()
+    for request in asked.filter(answered_at__isnull=False):
+        request.recipient = None
+        request.recipient_name = request.giver_name or user.display_name
+        request.recipient_email = user.email or "deleted-account@example.invalid"
+        request.link_nonce = secrets.token_hex(32)
+        request.token_hash = secrets.token_hex(32)  # matches no link: links come from the key
+        request.save()
+
+
 def account_delete(*, user: User) -> None:
     """Delete a person and everything that is hers: check-ins, evidence, focus, the reviews
     of her, the reviews she had not finished, her sessions and sign-in records. Her reports

@@ -642,3 +642,28 @@ def test_a_colleague_sees_only_the_requests_addressed_to_her(
     assert client.post(f"/feedback/{made.pk}/answer/", {"action": "decline"}).status_code == 404
     made.refresh_from_db()
     assert made.is_open
+
+
+def test_a_colleague_deleting_her_account_leaves_the_pm_her_answer_and_attestation(
+    client: Client, pm: User, other_pm: User, manager: User, shifts: list[Shift]
+) -> None:
+    answered = _ask(pm, shifts[:1], recipient=other_pm, email="")
+    answered = _answer(answered, giver_name="Sam Lee", giver_role="Head of Sales")
+    services.feedback_attest(request=answered, shift=shifts[0])
+    services.feedback_share(request=answered, shared=True)
+    waiting = _ask(pm, shifts[1:2], recipient=other_pm, email="")
+    confirmed = f"Confirmed by {answered.attribution}"
+    client.force_login(manager)
+    assertContains(client.get("/team/priya/packet/"), confirmed)
+
+    services.account_delete(user=other_pm)
+
+    answered.refresh_from_db()
+    assert answered.recipient is None
+    assert (answered.recipient_name, answered.recipient_email) == ("Sam Lee", other_pm.email)
+    assert answered.attribution.startswith("Sam Lee, Head of Sales, ")
+    assertContains(client.get("/team/priya/packet/"), confirmed)
+    assertContains(client.get("/team/priya/packet/"), EXAMPLE)
+    assert feedback.request_for_token(feedback.token_for(answered)) is None  # no link
+    # What she was asked and never answered goes with her account.
+    assert not FeedbackRequest.objects.filter(pk=waiting.pk).exists()
