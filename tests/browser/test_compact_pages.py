@@ -55,3 +55,16 @@ def test_the_check_in_is_compact(
     expect(group.get_by_label("Note")).to_be_visible()
     expect(group.get_by_label("Note")).to_have_value("Coached Jonas.")
     assert_accessible(page, f"the compact check-in ({width})")  # opens every <details>
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_the_review_is_compact(
+    open_page: Any, manager: User, shifts: list[Shift], history: None, width: str
+) -> None:
+    page = open_page(manager, viewport=PHONE if width == "phone" else DESKTOP)
+    page.goto("/team/priya/")
+    expect(page.get_by_role("heading", name="The scale: what 1 to 5 mean")).to_be_visible()
+    screenshot(page, f"compact-review-{width}")
+    # The check-in's rows, plus a longer header and the summary and agreed focus (~450 px).
+    assert _height(page) <= MAX_HEIGHT[width] + 600, _height(page)
+    assert_accessible(page, f"the compact review ({width})")

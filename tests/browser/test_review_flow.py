@@ -74,7 +74,7 @@ def test_review_with_autosave(
     first = shifts[0]
     reveal = page.locator(f"#reveal-{first.slug}")
     # Anti-anchoring: her rating stays hidden until the manager has rated the shift.
-    expect(reveal).to_contain_text("Priya's own rating and evidence appear once you have rated")
+    expect(reveal).to_contain_text("Rate it to see Priya's own rating and evidence.")
     expect(reveal).not_to_contain_text("self-rating")
     rate(page, first, 2)
     expect(reveal).to_contain_text("Saved: Exploring.")

@@ -147,7 +147,7 @@ def test_the_manager_rates_before_seeing_the_self_rating(
     page = manager_client.get("/team/priya/").content.decode()
     assert "self-rating:" not in page
     assert "Shared win" not in page
-    assert "appear once you have rated this shift" in page
+    assert "Rate it to see Priya's own rating and evidence." in page
 
     response = _rate(manager_client, shifts[0], 3, "Solid, not yet role model")
     assert response.status_code == 200
