@@ -265,3 +265,25 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// Rating by keyboard: in a shift's options, 1 to 5 picks that step (the radio's own change
+// event saves it) and moves on to the next shift, or to the form's first button after the
+// last one. Arrow keys and Space keep working as in any radio group.
+document.addEventListener("keydown", function (event) {
+  var radio = event.target;
+  if (event.altKey || event.ctrlKey || event.metaKey || !/^[1-5]$/.test(event.key)) return;
+  if (!(radio instanceof HTMLInputElement) || radio.type !== "radio" || !radio.closest(".scale")) return;
+  var form = radio.form;
+  var chosen = form && form.querySelector(
+    'input[type="radio"][name="' + radio.name + '"][value="' + event.key + '"]'
+  );
+  if (!chosen) return;
+  event.preventDefault();
+  if (!chosen.checked) chosen.click();
+  var groups = Array.prototype.slice.call(form.querySelectorAll(".scale"));
+  var next = groups[groups.indexOf(radio.closest(".scale")) + 1];
+  var target = next
+    ? next.querySelector('input[type="radio"]:checked') || next.querySelector('input[type="radio"]')
+    : form.querySelector('button[type="submit"]');
+  if (target) target.focus();
+});
