@@ -90,7 +90,8 @@ def focus_clear(request: HttpRequest, pk: int) -> HttpResponse:
         if not focus.is_active:
             return _changed_elsewhere(request, focus)
         return _item(request, focus, confirming=focus.pk)
-    if services.focus_clear(focus=focus):
+    cleared = services.focus_clear(focus=focus)
+    if cleared:
         text = (
             f"Moved “{focus.shift.to_text}” to Earlier focus. You can add the shift again "
             "whenever you like."
@@ -101,8 +102,8 @@ def focus_clear(request: HttpRequest, pk: int) -> HttpResponse:
             "moved. Here is your focus as it is now."
         )
     if request.htmx:
-        return _page_swap(request, text=text, after="#current-title")
-    messages.success(request, text)
+        return _page_swap(request, text=text, after="#current-title", done=cleared)
+    messages.add_message(request, messages.SUCCESS if cleared else messages.INFO, text)
     return redirect("focus_list")
 
 
@@ -150,12 +151,19 @@ def _item(request: HttpRequest, focus: Focus, *, status: int = 200, **extra: Any
     return _page(request, active, history, status=status, **extra)
 
 
-def _page_swap(request: HttpRequest, *, text: str, after: str) -> HttpResponse:
+def _page_swap(request: HttpRequest, *, text: str, after: str, done: bool = True) -> HttpResponse:
     """After a write with htmx: the whole focus section again (the list, the picker and the
-    history all change), telling what happened, with keyboard focus on `after`."""
+    history all change), telling what happened (`done`: as it was asked), with keyboard
+    focus on `after`."""
     active, history = _focus_of(request.user)
     response = _page(
-        request, active, history, partial="focus-page", status_text=text, focus_after=after
+        request,
+        active,
+        history,
+        partial="focus-page",
+        status_text=text,
+        status_done=done,
+        focus_after=after,
     )
     return reswap(retarget(response, "#focus-page"), "outerHTML")
 
