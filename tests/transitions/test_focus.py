@@ -127,6 +127,9 @@ def test_a_blank_next_step_is_explained_in_place(
             f"/focus/{focus.pk}/edit/", {"step-next_step": ""}, headers=headers
         )
         assertContains(response, "Write down the next step", status_code=422)
+    assertContains(response, 'aria-invalid="true"', status_code=422)
+    page = pm_client.post(f"/focus/{focus.pk}/edit/", {"step-next_step": ""})
+    assertContains(page, "<title>Error: Change a next step", status_code=422)
     assert _focus(pm).pk == focus.pk
 
 
