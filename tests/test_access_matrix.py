@@ -285,8 +285,14 @@ MATRIX: dict[str, list[Row]] = {
             only({"owner": 302}),
         )
     ],
+    # Her focus: its row (htmx; without JavaScript a redirect to it on the focus page), its
+    # next step's form, and the confirmation before it goes to history.
+    "focus_detail": [Row(lambda w: f"/focus/{w.focus.pk}/", only({"owner": 302}), WRONG_METHOD)],
+    "focus_edit": [
+        Row(lambda w: f"/focus/{w.focus.pk}/edit/", only({"owner": 200}), only({"owner": 422}))
+    ],
     "focus_clear": [
-        Row(lambda w: f"/focus/{w.focus.pk}/clear/", WRONG_METHOD, only({"owner": 302}))
+        Row(lambda w: f"/focus/{w.focus.pk}/clear/", only({"owner": 200}), only({"owner": 302}))
     ],
     "my_review": [
         # A POST acknowledges the review (with an optional response)...
@@ -636,6 +642,7 @@ WRITES: dict[tuple[str, int], Write] = {
     ("checkin_detail", 1): Write("owner", lambda w: _rated(w, 4), writes=False),
     ("checkin_rate", 0): Write("owner", lambda w: _rated(w, 4)),
     ("checkin_discard", 0): Write("owner", lambda w: {}),
+    ("focus_edit", 0): Write("owner", lambda w: {"step-next_step": "Let Jonas run planning"}),
     ("focus_clear", 0): Write("owner", lambda w: {}),
     ("evidence_edit", 0): Write("owner", lambda w: _evidence_form(w, version=w.shared.version)),
     ("evidence_visibility", 0): Write("owner", lambda w: {"visibility": "private"}),
@@ -971,6 +978,9 @@ def _more_pages(m: Marked) -> list[tuple[str, dict[str, str]]]:
         (f"/evidence/new/?shift={slug}", {}),
         (f"/evidence/{w.private.pk}/edit/", {}),
         (f"/evidence/{w.private.pk}/delete/", {}),
+        (f"/focus/{w.focus.pk}/", HTMX),
+        (f"/focus/{w.focus.pk}/edit/", HTMX),
+        (f"/focus/{w.focus.pk}/clear/", HTMX),
         (f"/evidence/{m.managers_own.pk}/", {}),
         (f"/evidence/{m.others_private.pk}/", {}),
         (f"/evidence/{m.others_shared.pk}/", {}),
@@ -1009,6 +1019,7 @@ def _htmx_writes(m: Marked, persona: str) -> list[tuple[str, dict[str, Any]]]:
             (f"/check-ins/{w.draft.pk}/shifts/{slug}/", {f"{slug}-level": "9"}),  # 422
             (f"/check-ins/{w.submitted.pk}/shifts/{slug}/", {f"{slug}-level": "5"}),  # 409
             (f"/evidence/{w.shared.pk}/visibility/", {"visibility": "shared"}),
+            (f"/focus/{w.focus.pk}/edit/", {"step-next_step": ""}),  # 422, her step kept
             ("/evidence/new/", {"title": ""}),  # 422, the form with its errors
             (  # 409: changed elsewhere since; the saved version is shown above hers
                 f"/evidence/{w.private.pk}/edit/",

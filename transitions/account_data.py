@@ -29,6 +29,7 @@ from transitions.models import (
     Rating,
     Review,
     ReviewRating,
+    Shift,
 )
 
 FORMAT_VERSION = 1
@@ -51,7 +52,7 @@ def export(user: User) -> dict[str, Any]:
         .prefetch_related("ratings__shift__area", "ratings__revision")
         .order_by("completed_at")
     )
-    return {
+    data = {
         "format": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
         "user": {
@@ -144,6 +145,44 @@ def export(user: User) -> dict[str, Any]:
             for n in Notification.objects.for_recipient(user).order_by("created_at", "pk")
         ],
     }
+    data["shift_wording"] = _shift_wording(user, data)
+    return data
+
+
+def _named_shifts(data: dict[str, Any]) -> set[str]:
+    """The slugs of every shift the export names."""
+    slugs: set[str] = set()
+    for checkin in data["checkins"]:
+        slugs.update(rating["shift"] for rating in checkin["ratings"])
+    for item in data["evidence"]:
+        slugs.update(item["shifts"])
+    slugs.update(item["shift"] for item in data["focus"])
+    for review in data["reviews_received"]:
+        slugs.update(rating["shift"] for rating in review["ratings"])
+    for meeting in data["one_on_ones"]:
+        slugs.update(row["shift"] for row in [*meeting["agenda"], *meeting["action_items"]])
+    for asked in data["feedback_requests"]:
+        slugs.update(asked["shifts"])
+        slugs.add((asked["answer"] or {}).get("attested_shift"))
+    slugs.discard(None)
+    return slugs
+
+
+def _shift_wording(user: User, data: dict[str, Any]) -> dict[str, str]:
+    """Today's wording ("From … → To …") of every shift the export names by its slug, for
+    whoever reads the file or its CSV. A slug two frameworks share reads as in the framework
+    the person follows. One query."""
+    followed = content.framework(user.framework_id)
+    rows = Shift.objects.filter(slug__in=_named_shifts(data)).values_list(
+        "slug", "from_text", "to_text", "area__framework_id", "pk"
+    )
+    wording: dict[str, str] = {}
+    followed_first = sorted(
+        rows, key=lambda row: (followed is None or row[3] != followed.pk, *row[3:])
+    )
+    for slug, from_text, to_text, *_ in followed_first:
+        wording.setdefault(slug, f"From {from_text} → To {to_text}")
+    return dict(sorted(wording.items()))
 
 
 def _one_on_ones(user: User) -> list[dict[str, Any]]:
@@ -273,11 +312,15 @@ CSV_HEADER = [
 
 
 def export_csv(data: dict[str, Any]) -> str:
-    """The export as one table: a row per rating, evidence-shift link, focus, review rating
-    (with her response to it in `text`) and review acknowledgement (her overall response).
+    """The export as one table: a row per rating, evidence entry, focus, completed review
+    (its summary, and the agreed focus in `text`), review rating (with her response to it in
+    `text`), review acknowledgement (her overall response), 1:1 record, feedback and
+    notification.
 
-    Every cell is written through `safe_cell`, so a manager's comment or a note starting with
-    "=" opens as text in a spreadsheet, not as a formula.
+    Shifts are named by their wording ("From … → To …"; several joined by "; "), dates and
+    times are ISO 8601 (2026-03-14, 2026-03-14T09:30:00+00:00). Every cell is written through
+    `safe_cell`, so a manager's comment or a note starting with "=" opens as text in a
+    spreadsheet, not as a formula.
     """
     out = io.StringIO()
     writer = csv.writer(out)
@@ -287,14 +330,19 @@ def export_csv(data: dict[str, Any]) -> str:
 
 
 def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
+    wording = data.get("shift_wording", {})
+
+    def shifts(*slugs: str | None) -> str:
+        return "; ".join(wording.get(slug, slug) for slug in slugs if slug)
+
     for checkin in data["checkins"]:
-        when = checkin["submitted_at"] or checkin["created_at"]
+        when = _csv_moment(checkin["submitted_at"] or checkin["created_at"])
         for rating in checkin["ratings"]:
             yield [
                 "check-in rating",
                 when,
                 checkin["status"],
-                rating["shift"],
+                shifts(rating["shift"]),
                 rating["level"],
                 rating["note"],
                 "",
@@ -307,7 +355,7 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
             "evidence",
             item["happened_on"],
             "",
-            ";".join(item["shifts"]),
+            shifts(*item["shifts"]),
             "",
             item["title"],
             item["body"],
@@ -317,9 +365,9 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     for item in data["focus"]:
         yield [
             "focus",
-            item["set_at"],
-            "cleared" if item["cleared_at"] else "active",
-            item["shift"],
+            _csv_moment(item["set_at"]),
+            f"cleared {_csv_moment(item['cleared_at'])}" if item["cleared_at"] else "active",
+            shifts(item["shift"]),
             "",
             item["next_step"],
             "",
@@ -327,12 +375,24 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
             "",
         ]
     for review in data["reviews_received"]:
+        completed = _csv_moment(review["completed_at"])
+        yield [
+            "manager review",
+            completed,
+            "completed",
+            "",
+            "",
+            review["summary"],
+            f"Agreed focus: {review['agreed_focus']}" if review["agreed_focus"] else "",
+            "",
+            "",
+        ]
         for rating in review["ratings"]:
             yield [
                 "manager review rating",
-                review["completed_at"],
+                completed,
                 "completed",
-                rating["shift"],
+                shifts(rating["shift"]),
                 rating["level"],
                 rating["comment"],
                 rating["response"],  # my response to it, given with the acknowledgement
@@ -343,20 +403,21 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
         if review["acknowledged_at"]:
             yield [
                 "review acknowledgement",
-                review["acknowledged_at"],
+                _csv_moment(review["acknowledged_at"]),
                 "acknowledged",
                 "",
                 "",
-                f"Review of {review['completed_at']}",
+                f"Review of {completed[:10]}",
                 review["response"],
                 "",
                 "",
             ]
     for meeting in data.get("one_on_ones", []):
         with_whom = f"{meeting['manager']} and {meeting['person']}"
+        started = _csv_moment(meeting["started_at"])
         yield [
             "1:1",
-            meeting["started_at"],
+            started,
             "closed" if meeting["closed_at"] else "open",
             "",
             "",
@@ -368,7 +429,7 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
         if meeting["my_private_notes"]:
             yield [
                 "1:1 private notes",
-                meeting["started_at"],
+                started,
                 "",
                 "",
                 "",
@@ -380,9 +441,9 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
         for item in meeting["agenda"]:
             yield [
                 "1:1 agenda item",
-                meeting["started_at"],
+                started,
                 "done" if item["done"] else "",
-                item["shift"] or "",
+                shifts(item["shift"]),
                 "",
                 item["text"],
                 "",
@@ -394,7 +455,7 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 "1:1 action item",
                 action["due_on"],
                 "done" if action["done_at"] else "open",
-                action["shift"] or "",
+                shifts(action["shift"]),
                 "",
                 action["text"],
                 f"owner: {action['owner']}",
@@ -405,9 +466,9 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
         answer = asked["answer"] or {}
         yield [
             "feedback request",
-            asked["created_at"],
+            _csv_moment(asked["created_at"]),
             asked["status"],
-            " ".join(asked["shifts"]),
+            shifts(*asked["shifts"]),
             answer.get("frequency", ""),
             f"to {asked['recipient']}"
             + (f" <{asked['recipient_email']}>" if asked["recipient_email"] else "")
@@ -426,7 +487,7 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
         status = "answered" if given["answered_at"] else "declined" if given["declined_at"] else ""
         yield [
             "feedback given",
-            given["answered_at"] or given["declined_at"] or given["created_at"],
+            _csv_moment(given["answered_at"] or given["declined_at"] or given["created_at"]),
             status or "not answered",
             "",
             given["frequency"],
@@ -450,7 +511,7 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     for notification in data.get("notifications", []):
         yield [
             "notification",
-            notification["created_at"],
+            _csv_moment(notification["created_at"]),
             "read" if notification["read_at"] else "unread",
             "",
             "",
@@ -459,6 +520,13 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
             "",
             "",
         ]
+
+
+def _csv_moment(value: str | None) -> str:
+    """An ISO 8601 date and time from the export, to the second: 2026-03-14T09:30:00+00:00."""
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).isoformat(timespec="seconds")
 
 
 def _as_rated(rating: dict[str, Any]) -> list[str]:

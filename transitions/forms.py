@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from operator import attrgetter
 from typing import Any
 
@@ -16,6 +16,7 @@ from transitions.models import (
     Area,
     Evidence,
     FeedbackRequest,
+    Focus,
     Framework,
     Level,
     Rating,
@@ -290,7 +291,23 @@ class RatingForm(forms.Form):
         return revision
 
 
+def _next_step_field() -> forms.CharField:
+    return forms.CharField(
+        label="Your next step",
+        max_length=Focus.NEXT_STEP_MAX,
+        help_text="One concrete thing you will do, e.g. “Run the next planning session "
+        "with all three PMs”.",
+        error_messages={
+            "required": "Write down the next step you intend to take.",
+            "max_length": "Keep the next step to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+
+
 class FocusForm(forms.Form):
+    """Add a focus: a shift not in focus yet, and its next step."""
+
     shift = forms.ModelChoiceField(
         queryset=Shift.objects.none(),
         to_field_name="slug",
@@ -301,26 +318,44 @@ class FocusForm(forms.Form):
             "invalid_choice": "Choose one of the active shifts of your framework.",
         },
     )
-    next_step = forms.CharField(
-        label="Your next step",
-        max_length=300,
-        help_text="One concrete thing you will do, e.g. “Run the next planning session "
-        "with all three PMs”.",
-        error_messages={
-            "required": "Write down the next step you intend to take.",
-            "max_length": "Keep the next step to %(limit_value)d characters "
-            "(it has %(show_value)d).",
-        },
-    )
+    next_step = _next_step_field()
 
-    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        framework: Framework,
+        in_focus: Collection[Shift] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.in_focus = {shift.pk: shift for shift in in_focus}
         shifts = content.active_shifts(framework)
         self.fields["shift"].queryset = Shift.objects.filter(pk__in=[s.pk for s in shifts])
         self.fields["shift"].choices = [
             ("", "Choose a shift"),
-            *_grouped_shift_choices(shifts, attrgetter("slug")),
+            *_grouped_shift_choices(
+                [s for s in shifts if s.pk not in self.in_focus], attrgetter("slug")
+            ),
         ]
+
+    def clean_shift(self) -> Shift:
+        shift = self.cleaned_data["shift"]
+        if shift.pk in self.in_focus:
+            raise forms.ValidationError(
+                f"“{_shift_label(shift)}” is in your focus already. Change its next step "
+                "under Current focus."
+            )
+        return shift
+
+
+class FocusStepForm(forms.Form):
+    """Change the next step of a focus (asked for by name: the field has the focus)."""
+
+    next_step = _next_step_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["next_step"].widget.attrs["autofocus"] = True
 
 
 class ReviewTextForm(forms.Form):

@@ -507,12 +507,13 @@ class Focus(models.Model):
     """A shift the person chose to work on next. Cleared focus stays as history."""
 
     MAX_ACTIVE = 3
+    NEXT_STEP_MAX = 300
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focus"
     )
     shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="focus")
-    next_step = models.CharField(max_length=300)
+    next_step = models.CharField(max_length=NEXT_STEP_MAX)
     set_at = models.DateTimeField(auto_now_add=True)
     cleared_at = models.DateTimeField(null=True, blank=True)
 

@@ -662,8 +662,51 @@ def focus_set(*, person: User, shift: Shift, next_step: str) -> Focus:
         return Focus.objects.create(person=person, shift=shift, next_step=next_step)
 
 
-def focus_clear(*, focus: Focus) -> None:
-    Focus.objects.filter(pk=focus.pk, cleared_at__isnull=True).update(cleared_at=timezone.now())
+class FocusChanged(Exception):
+    """The focus a form was showing was changed or moved to history elsewhere since (in
+    another tab). `current` is the shift's focus as it stands now, or None when the shift is
+    no longer in focus."""
+
+    def __init__(self, current: Focus | None) -> None:
+        super().__init__("The focus changed since the form was loaded.")
+        self.current = current
+
+
+def focus_edit(*, focus: Focus, next_step: str) -> Focus:
+    """Change a focus's next step. The row keeps the earlier step and goes to history; a new
+    row carries the new step (as `focus_set` does). The row the form was showing is its
+    version: when it is no longer active, nothing is written and FocusChanged tells what the
+    shift's focus is now, unless that already says the same."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=focus.person_id).first()
+        locked = Focus.objects.select_for_update().select_related("shift__area").get(pk=focus.pk)
+        if locked.cleared_at is not None:
+            current = (
+                Focus.objects.filter(
+                    person_id=locked.person_id, shift_id=locked.shift_id, cleared_at__isnull=True
+                )
+                .select_related("shift__area")
+                .first()
+            )
+            if current is not None and current.next_step == next_step:
+                return current
+            raise FocusChanged(current)
+        if locked.next_step == next_step:
+            return locked
+        locked.cleared_at = timezone.now()
+        locked.save(update_fields=["cleared_at"])
+        return Focus.objects.create(
+            person_id=locked.person_id, shift=locked.shift, next_step=next_step
+        )
+
+
+def focus_clear(*, focus: Focus) -> bool:
+    """Move a focus to history (it is kept, with the day it was cleared). False when it was
+    not active any more (cleared or changed elsewhere): nothing is written."""
+    cleared = Focus.objects.filter(pk=focus.pk, cleared_at__isnull=True).update(
+        cleared_at=timezone.now()
+    )
+    return cleared == 1
 
 
 class ReviewClosed(Exception):

@@ -287,3 +287,15 @@ document.addEventListener("keydown", function (event) {
     : form.querySelector('button[type="submit"]');
   if (target) target.focus();
 });
+
+// Escape inside an inline form marked data-escape-cancels follows its Cancel link
+// ([data-cancel]): htmx swaps the row back and app.js returns focus to it.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape" || !event.target.closest) return;
+  var area = event.target.closest("[data-escape-cancels]");
+  var cancel = area && area.querySelector("[data-cancel]");
+  if (cancel) {
+    event.preventDefault();
+    cancel.click();
+  }
+});

@@ -30,7 +30,15 @@ from tests.browser.conftest import (
     screenshot,
 )
 from transitions import feedback, notifications, services
-from transitions.models import CheckIn, Evidence, FeedbackRequest, OneOnOne, Review, Shift
+from transitions.models import (
+    CheckIn,
+    Evidence,
+    FeedbackRequest,
+    Focus,
+    OneOnOne,
+    Review,
+    Shift,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -62,6 +70,7 @@ class Demo:
     feedback_attested: FeedbackRequest  # answered by an outside person, shared, attested
     feedback_waiting: FeedbackRequest  # to an outside person, still open
     feedback_to_priya: FeedbackRequest  # sam asks priya, a colleague with an account
+    focus: Focus  # one of her current focus shifts
 
 
 @pytest.fixture
@@ -91,6 +100,7 @@ def demo() -> Demo:
         feedback_attested=asked.exclude(attested_shift=None).get(),
         feedback_waiting=asked.open().get(),
         feedback_to_priya=to_priya,
+        focus=Focus.objects.filter(person=priya, cleared_at__isnull=True).first(),
     )
 
 
@@ -111,6 +121,8 @@ def pm_pages(demo: Demo) -> list[Visit]:
         Visit("pm-evidence-edit", f"/evidence/{item}/edit/"),
         Visit("pm-evidence-delete", f"/evidence/{item}/delete/", dark=False),
         Visit("pm-focus", "/focus/", main=True),
+        Visit("pm-focus-edit", f"/focus/{demo.focus.pk}/edit/"),
+        Visit("pm-focus-clear", f"/focus/{demo.focus.pk}/clear/", dark=False),
         Visit("pm-framework", "/framework/"),
         Visit("pm-shift", f"/shifts/{demo.shift.slug}/", main=True),
         Visit("pm-packet", "/packet/", main=True),

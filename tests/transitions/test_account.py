@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,8 @@ def test_the_json_export_holds_everything_of_mine(
     assert len(data["checkins"][0]["ratings"]) == 12
     assert {e["title"] for e in data["evidence"]} == {"Hired Mei", "Private, with ünïcode ✓"}
     assert data["focus"][0]["next_step"] == "Coach Jonas"
+    focus_shift = Shift.objects.get(slug=data["focus"][0]["shift"])
+    assert data["shift_wording"][focus_shift.slug] == str(focus_shift)  # "From … → To …"
     [review] = data["reviews_received"]
     assert review["summary"] == "Good year."
     assert review["acknowledged_at"] is not None
@@ -109,6 +112,45 @@ def test_the_csv_export_is_one_table(client: Client, rich: User) -> None:
     assert (acknowledgement["status"], acknowledgement["text"]) == ("acknowledged", "Thanks, fair.")
     responses = [row["text"] for row in rows if row["record"] == "manager review rating"]
     assert [text for text in responses if text] == ["I hired two people since."]
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}")
+
+
+def test_the_csv_export_names_shifts_by_their_wording_and_dates_in_iso(
+    client: Client, rich: User, shifts: list[Shift]
+) -> None:
+    client.force_login(rich)
+    rows = list(csv.DictReader(io.StringIO(client.get("/account/export.csv").content.decode())))
+    by_record: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_record.setdefault(row["record"], []).append(row)
+    [focus] = by_record["focus"]
+    assert focus["shift"] == f"From {shifts[1].from_text} → To {shifts[1].to_text}"
+    hired = next(row for row in by_record["evidence"] if row["title_or_note"] == "Hired Mei")
+    assert set(hired["shift"].split("; ")) == {str(shifts[0]), str(shifts[3])}
+    assert {row["shift"] for row in by_record["check-in rating"]} == {str(s) for s in shifts}
+    assert not any(shift.slug in row["shift"] for row in rows for shift in shifts)
+    # Dates as dates, moments to the second with their offset: ISO 8601 throughout.
+    assert all(ISO_DATE.fullmatch(row["date"]) for row in by_record["evidence"])
+    moments = [row["date"] for row in rows if row["record"] not in ("evidence", "1:1 action item")]
+    assert all(ISO_MOMENT.fullmatch(moment) for moment in moments if moment), moments
+    [acknowledgement] = by_record["review acknowledgement"]
+    assert ISO_DATE.fullmatch(acknowledgement["title_or_note"].removeprefix("Review of "))
+
+
+def test_the_csv_export_has_each_reviews_summary_and_agreed_focus(
+    client: Client, rich: User
+) -> None:
+    client.force_login(rich)
+    rows = list(csv.DictReader(io.StringIO(client.get("/account/export.csv").content.decode())))
+    [review] = [row for row in rows if row["record"] == "manager review"]
+    assert review["status"] == "completed"
+    assert review["title_or_note"] == "Good year."
+    assert review["text"] == "Agreed focus: Strategy"
+    [rated] = {row["date"] for row in rows if row["record"] == "manager review rating"}
+    assert review["date"] == rated
 
 
 FORMULAS = ['=HYPERLINK("http://x.test")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
@@ -152,7 +194,7 @@ def test_the_csv_export_neutralises_formulas_in_every_text_column(
     responses = {row["text"] for row in rows if row["record"] == "manager review rating"}
     assert responses == {"'" + FORMULAS[1], ""}
     assert cells["review acknowledgement", "text"] == "'" + FORMULAS[0]
-    # Ordinary cells are untouched: levels, dates, slugs, links.
+    # Ordinary cells are untouched: levels, dates, shifts' wording, links.
     assert {row["level"] for row in rows if row["record"] == "check-in rating"} == {"3", "4"}
     assert all(not value.startswith("'") for value in (row["date"] for row in rows))
 

@@ -17,7 +17,7 @@ from django.test import Client
 from leadership.models import User
 from tests.factories import UserFactory
 from transitions import services
-from transitions.models import CheckIn, Evidence, Framework, Rating, Review, Shift
+from transitions.models import CheckIn, Evidence, Focus, Framework, Rating, Review, Shift
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -218,3 +218,43 @@ def test_two_tabs_acknowledging_a_review_acknowledge_it_once_and_the_other_gets_
         assert set(saved.ratings.exclude(response="").values_list("response", flat=True)) == {
             f"shift from tab {tab}"
         }
+
+
+def test_two_tabs_changing_one_next_step_keep_one_and_tell_the_other() -> None:
+    person, _, shifts = _person()
+    focus = services.focus_set(person=person, shift=shifts[0], next_step="First idea")
+
+    def edit(i: int) -> str:
+        try:
+            services.focus_edit(focus=focus, next_step=f"Tab {i}")
+        except services.FocusChanged as changed:
+            current = changed.current.next_step if changed.current else "nothing"
+            return f"refused, saw {current}"
+        return "saved"
+
+    outcomes = sorted(_race(edit, threads=2))
+    active = Focus.objects.get(person=person, cleared_at__isnull=True)
+    assert outcomes == ["refused, saw " + active.next_step, "saved"]
+    # Nothing lost: the first step is history, one tab's step is current, the other's in its form.
+    assert Focus.objects.filter(person=person).count() == 2
+
+
+def test_a_next_step_racing_a_stop_is_refused_or_comes_after_it() -> None:
+    person, _, shifts = _person()
+    focus = services.focus_set(person=person, shift=shifts[0], next_step="First idea")
+
+    def act(i: int) -> str:
+        if i == 0:
+            return "cleared" if services.focus_clear(focus=focus) else "not cleared"
+        try:
+            services.focus_edit(focus=focus, next_step="New idea")
+        except services.FocusChanged as changed:
+            return "edit refused" if changed.current is None else "refused, yet in focus"
+        return "edited"
+
+    outcomes = set(_race(act, threads=2))
+    active = list(Focus.objects.filter(person=person, cleared_at__isnull=True))
+    # Either the stop came first (the edit is refused, nothing active) or the edit did (the
+    # stop finds its row gone to history and moves nothing; the new step stays in focus).
+    assert outcomes in ({"cleared", "edit refused"}, {"not cleared", "edited"})
+    assert len(active) == (0 if "cleared" in outcomes else 1)

@@ -224,3 +224,23 @@ def test_the_packet_sparklines_place_check_ins_by_their_dates(
     body = pm_client.get("/packet/").content.decode()
     # 120 wide with 4 of padding: the left edge is x 4, the right edge x 116.
     assert body.count('points="4.0,25.0 4.0,18.0 116.0,11.0"') == len(shifts)
+
+
+def test_the_packet_trend_is_labelled_with_its_levels_as_text_on_its_own_row(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    from tests.factories import submitted_checkin
+
+    submitted_checkin(pm, dict.fromkeys(shifts, 2), days_ago=60)
+    submitted_checkin(pm, dict.fromkeys(shifts, 4), days_ago=0)
+    response = pm_client.get("/packet/")
+    caption = (
+        '<figcaption><span class="packet__trend-label">Self rating over the year:</span> 2, 4 '
+        '<span class="muted">(oldest first)</span></figcaption>'
+    )
+    assertContains(response, caption, count=len(shifts))
+    body = response.content.decode()
+    # Not inside the row of levels: after it, a row of its own (a figure, in print too).
+    levels = body.index('<div class="packet__levels">')
+    assert body.index("</div>", levels) < body.index('<figure class="packet__trend">', levels)
+    assertContains(response, 'class="sparkline" viewBox="0 0 120 36" aria-hidden="true"')

@@ -369,7 +369,45 @@ def test_the_list_is_paginated_keeping_the_filters(
     third = pm_client.get(f"/evidence/?shift={shifts[0].slug}&page=3", headers=HTMX)
     assert _titles(third) == [f"Entry {i:02d}" for i in range(4, -1, -1)]
     assert "page 3 of 3" in third.content.decode()
-    assert _titles(pm_client.get("/evidence/?page=99")) == _titles(third)
+    # A page past the end is the last one, at its own address.
+    beyond = pm_client.get("/evidence/?page=99")
+    assert (beyond.status_code, beyond["Location"]) == (302, "/evidence/?page=3")
+    assert _titles(pm_client.get(beyond["Location"])) == _titles(third)
+
+
+EMPTY_FILTERS = "q=&area=&date_from=&date_to=&visibility="
+
+
+def test_a_filter_address_carries_only_the_filters_in_use(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    # The form sent without JavaScript carries every field: the address keeps those in use.
+    slug = shifts[0].slug
+    response = pm_client.get(f"/evidence/?{EMPTY_FILTERS}&shift={slug}")
+    assert (response.status_code, response["Location"]) == (302, f"/evidence/?shift={slug}")
+    response = pm_client.get(f"/evidence/?{EMPTY_FILTERS}&shift=&page=1&utm_source=mail")
+    assert (response.status_code, response["Location"]) == (302, "/evidence/")
+    response = pm_client.get("/evidence/?q=+launch+&visibility=")
+    assert response["Location"] == "/evidence/?q=launch"
+    # An address of filters in use is served as it is, a wrong value with its error.
+    assertContains(pm_client.get(f"/evidence/?shift={slug}&visibility=shared"), "entries")
+    assertContains(pm_client.get("/evidence/?shift=nope"), "Select a valid choice")
+
+
+def test_htmx_filtering_pushes_the_short_address(
+    pm_client: Client, pm: User, shifts: list[Shift]
+) -> None:
+    for i in range(25):
+        EvidenceFactory(author=pm, shifts=[shifts[0]], title=f"Entry {i:02d}")
+    slug = shifts[0].slug
+    response = pm_client.get(f"/evidence/?{EMPTY_FILTERS}&shift={slug}", headers=HTMX)
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == f"/evidence/?shift={slug}"
+    # The pages' links too: not the empty fields the form sent.
+    assertContains(response, f'href="/evidence/?shift={slug}&amp;page=2"')
+    assertNotContains(response, "q=&amp;")
+    everything = pm_client.get(f"/evidence/?{EMPTY_FILTERS}&shift=", headers=HTMX)
+    assert everything["HX-Push-Url"] == "/evidence/"
 
 
 @pytest.mark.parametrize(

@@ -370,7 +370,7 @@ def test_the_packet_for_the_pm_and_her_manager(
     assert "Shared win" in body
     assert "Private doubt" not in body
     assert "From Individual Contributor to Product Leader" in body
-    assert "Self rating over the year: 2, 5" in body
+    assert "Self rating over the year:</span> 2, 5 " in body
 
     client.force_login(pm)
     own = client.get("/packet/").content.decode()

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from transitions import access, services
+from transitions import access, filter_urls, services
 from transitions.forms import EvidenceFilterForm, EvidenceForm
 from transitions.models import Evidence
 
@@ -32,11 +32,31 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     # Ordered before the filters, so that a text search may order by relevance instead.
     evidence = filters.apply(Evidence.objects.by(request.user).newest_first()).with_shifts()
     page = Paginator(evidence, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filters": filters, "page": page, "nav": "evidence"}
-    template = "transitions/evidence_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, context)
+    chosen = {name: request.GET.get(name, "").strip() for name in filters.fields}
+    params = filter_urls.in_use(chosen, page=page.number)
+    path = reverse("evidence_list")
+    partial = request.htmx and not request.htmx.boosted
+    if not partial and filter_urls.asks_for_more(request, params):
+        # A form sent without JavaScript carries every field: bookmark only those in use.
+        return redirect(filter_urls.url(path, params))
+    context = {
+        "filters": filters,
+        "page": page,
+        "list_url": filter_urls.url(path, params),  # where an entry's edit or delete returns
+        "page_urls": {
+            "previous": filter_urls.url(path, filter_urls.in_use(chosen, page=page.number - 1))
+            if page.has_previous()
+            else "",
+            "next": filter_urls.url(path, filter_urls.in_use(chosen, page=page.number + 1))
+            if page.has_next()
+            else "",
+        },
+        "nav": "evidence",
+    }
+    if partial:
+        response = render(request, "transitions/evidence_list.html#results", context)
+        return push_url(response, context["list_url"])
+    return render(request, "transitions/evidence_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,8 +3,6 @@ readiness. Starts from `access.org_for`: only someone whose reports have reports
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,25 +11,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
-from transitions import access, org, progress
+from transitions import access, filter_urls, org, progress
 from transitions.forms import OrgFilterForm
 
 PAGE_SIZE = 50
 
 
 def _params(chosen: dict[str, str], page: int = 1) -> dict[str, str]:
-    """Only the filters in use (and the page after the first)."""
-    params = {
-        name: value for name, value in chosen.items() if value != OrgFilterForm.DEFAULTS[name]
-    }
-    if page > 1:
-        params["page"] = str(page)
-    return params
+    return filter_urls.in_use(chosen, OrgFilterForm.DEFAULTS, page=page)
 
 
 def _org_url(chosen: dict[str, str], page: int = 1) -> str:
-    query = urlencode(_params(chosen, page))
-    return reverse("org") + (f"?{query}" if query else "")
+    return filter_urls.url(reverse("org"), _params(chosen, page))
 
 
 @require_GET
@@ -44,9 +35,7 @@ def org_view(request: HttpRequest) -> HttpResponse:
     rows = org.heatmap(overview, team=chosen["team"], sort=chosen["sort"], mode=chosen["levels"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     canonical = _org_url(chosen, page.number)
-    asked = dict(request.GET.lists())
-    wanted = {name: [value] for name, value in _params(chosen, page.number).items()}
-    if not request.htmx and asked != wanted:
+    if not request.htmx and filter_urls.asks_for_more(request, _params(chosen, page.number)):
         # A form sent without JavaScript carries every field: bookmark only those in use.
         return redirect(canonical)
     context = {
