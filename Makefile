@@ -31,8 +31,11 @@ run: $(STAMP)
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py seed_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
+# In parallel (pytest-xdist): TEST_WORKERS=auto is one worker per core; TEST_WORKERS=0 runs
+# everything in this process. The browser tests share one worker (--dist loadgroup).
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -69,12 +69,16 @@ if SKIP_REASON and importlib.util.find_spec("playwright") is None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser_tests = [item for item in items if HERE in Path(str(item.path)).parents]
+    for item in browser_tests:
+        # With pytest-xdist (`make test`), one worker runs every browser test, one at a time;
+        # the other workers run the rest.
+        item.add_marker(pytest.mark.xdist_group("browser"))
     if not SKIP_REASON:
         return
     skip = pytest.mark.skip(reason=f"browser tests skipped: {SKIP_REASON}")
-    for item in items:
-        if HERE in Path(str(item.path)).parents:
-            item.add_marker(skip)
+    for item in browser_tests:
+        item.add_marker(skip)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -68,7 +68,9 @@ def test_a_stale_tab_shows_both_answers_and_overwrites_nothing(
     rate(fresh, first, 4)
     expect(fresh.locator(f"#status-{first.slug}")).to_contain_text("Saved: Consistent.")
 
-    rate(stale, first, 2)
+    # A click, not check(): check() verifies the radio is checked afterwards and, when the
+    # row was already swapped for the saved answer, clicks the new row's radio again.
+    shift_group(stale, first).get_by_role("radio", name="2 Exploring").click()
     group = shift_group(stale, first)
     expect(group).to_contain_text("Not saved: this shift was changed in another tab or window.")
     expect(group.get_by_role("radio", name="4 Consistent")).to_be_checked()

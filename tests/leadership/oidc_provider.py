@@ -12,6 +12,7 @@ with example.com as the one allowed domain, and its URLs routed; switched off ag
 from __future__ import annotations
 
 import copy
+import fcntl
 import hashlib
 import importlib
 import json
@@ -40,13 +41,20 @@ def _skip_reason() -> str | None:
 
 
 def _install() -> Path:
-    """npm ci into the cache, unless it already holds this lock file's packages."""
+    """npm ci into the cache, unless it already holds this lock file's packages. Test
+    workers running in parallel take turns (a file lock), so only one of them installs."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE.parent / "oidc-provider.lock", "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        return _install_locked()
+
+
+def _install_locked() -> Path:
     lock = (HERE / "package-lock.json").read_bytes()
     stamp = CACHE / ".installed"
     digest = hashlib.sha256(lock + (HERE / "package.json").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return CACHE / "node_modules"
-    CACHE.mkdir(parents=True, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
         shutil.copyfile(HERE / name, CACHE / name)
     subprocess.run(
