@@ -55,6 +55,8 @@ NARROW_PHONE = {"width": 360, "height": 740}
 
 
 def _skip_reason() -> str | None:
+    if os.environ.get("BROWSER_TESTS") == "skip":
+        return "BROWSER_TESTS=skip (CI runs them in its PostgreSQL pass)"
     if importlib.util.find_spec("playwright") is None:
         return "the Python package playwright is not installed (make install)"
     if not os.access(CHROMIUM, os.X_OK):
