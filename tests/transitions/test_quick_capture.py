@@ -15,7 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from leadership.models import User
 from tests.factories import EvidenceFactory, submitted_checkin
 from transitions import services
-from transitions.models import CheckIn, Evidence, Shift
+from transitions.models import Evidence, Shift
 
 HTMX = {"HX-Request": "true"}
 
@@ -135,9 +135,7 @@ def test_someone_elses_entry_in_added_is_never_shown(
         assertNotContains(pm_client.get(f"/?added={junk}"), "Evidence added")
 
 
-def test_the_added_entry_costs_one_query(
-    pm_client: Client, pm: User, shifts: list[Shift], django_assert_num_queries: Any
-) -> None:
+def test_the_added_entry_costs_one_query(pm_client: Client, pm: User, shifts: list[Shift]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -248,7 +246,7 @@ def test_more_details_opens_the_full_form_with_what_was_typed(
     form = pm_client.get(target)
     assertContains(form, 'value="Half a thought"')
     assertContains(form, f'value="{shifts[2].pk}" id="id_shifts_', count=1)
-    assertContains(form, f'name="next" value="/shifts/a/"')
+    assertContains(form, 'name="next" value="/shifts/a/"')
 
 
 def test_the_shift_page_offers_the_quick_add_with_its_shift_chosen(
@@ -283,8 +281,8 @@ def _values(response: Any) -> dict[str, str]:
             },
         ),
         (  # the bookmarklet's names
-            {"title": "Q3 strategy – Docs", "link": "https://docs.example.com/q3"},
-            {"title": "Q3 strategy – Docs", "body": "", "link": "https://docs.example.com/q3"},
+            {"title": "Q3 strategy: Docs", "link": "https://docs.example.com/q3"},
+            {"title": "Q3 strategy: Docs", "body": "", "link": "https://docs.example.com/q3"},
         ),
         (  # only a web address is taken as a link
             {"title": "x", "url": "javascript:alert(1)"},
@@ -322,3 +320,43 @@ def test_the_evidence_page_offers_a_bookmarklet_for_this_installation(
     page = pm_client.get("/evidence/")
     assertContains(page, "http://testserver/evidence/new/?title=")
     assertContains(page, "encodeURIComponent(location.href)")
+
+
+# The installable web app
+
+
+def test_the_manifest_is_public_and_says_how_to_install_and_share(client: Client) -> None:
+    from django.conf import settings
+
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/manifest+json"
+    manifest = response.json()
+    assert manifest["start_url"] == manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    assert (manifest["theme_color"], manifest["background_color"]) == ("#2f5d8a", "#f7f8fa")
+    sizes = {icon["sizes"]: icon["src"] for icon in manifest["icons"]}
+    assert sizes["192x192"] == "/static/icons/icon-192.png"
+    assert sizes["512x512"] == "/static/icons/icon-512.png"
+    assert manifest["share_target"] == {
+        "action": "/evidence/new/",
+        "method": "GET",
+        "params": {"title": "title", "text": "text", "url": "url"},
+    }
+    for size in (192, 512):  # PNGs of their stated size
+        icon = (settings.BASE_DIR / "static" / "icons" / f"icon-{size}.png").read_bytes()
+        assert icon[:8] == b"\x89PNG\r\n\x1a\n"
+        assert icon[16:24] == size.to_bytes(4, "big") * 2
+
+
+def test_the_manifest_colours_are_the_stylesheets(client: Client) -> None:
+    from django.conf import settings
+
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    manifest = client.get("/manifest.webmanifest").json()
+    assert f"--color-primary: {manifest['theme_color']};" in css
+    assert f"--color-bg: {manifest['background_color']};" in css
+
+
+def test_every_page_links_the_manifest(pm_client: Client) -> None:
+    assertContains(pm_client.get("/"), '<link rel="manifest" href="/manifest.webmanifest">')
