@@ -267,9 +267,10 @@ def _conflict_page(
 
 
 def _after_save(request: HttpRequest, *, added: Evidence | None = None) -> HttpResponse:
-    target = _safe_next(request) or reverse("evidence_list")
-    if added is not None:
+    target = _safe_next(request)
+    if target and added is not None:  # back where she came from, saying what was added there
         target = _with_added(target, added)
+    target = target or reverse("evidence_list")
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return redirect(target)
