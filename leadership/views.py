@@ -66,6 +66,7 @@ def web_manifest(request: HttpRequest) -> JsonResponse:
         "share_target": {
             "action": reverse("evidence_new"),
             "method": "GET",
+            "enctype": "application/x-www-form-urlencoded",
             "params": {"title": "title", "text": "text", "url": "url"},
         },
     }

@@ -100,7 +100,7 @@ def test_quick_add_on_a_shift_page(
     assert _quick_add(page, "Ran the quarterly planning with three teams", shifts[2]) == 3
     expect(
         page.locator("#recent-evidence").get_by_role(
-            "link", name="Ran the quarterly planning with three teams"
+            "link", name="Ran the quarterly planning with three teams", exact=True
         )
     ).to_be_visible()
     expect(page.get_by_text("No evidence for this shift yet.")).to_have_count(0)
@@ -118,7 +118,6 @@ def test_quick_add_without_javascript(open_page: Any, pm: User, shifts: list[Shi
     expect(page.get_by_role("heading", level=1)).to_have_text("Quick add evidence")
     expect(page.get_by_text("Give the evidence a title.")).to_be_visible()
     expect(page.get_by_label("Which shift does it show?")).to_have_value(shifts[2].slug)
-    assert_accessible(page, "the quick add refused, without JavaScript")
     page.get_by_label("What happened?").fill("Wrote the hiring plan")
     page.get_by_label("What happened?").press("Enter")
     expect(page).to_have_url(re.compile(rf"/shifts/{shifts[2].slug}/\?added=\d+$"))
@@ -175,9 +174,9 @@ def test_add_evidence_from_a_check_in_row_comes_back_to_that_row(
     assert _in_viewport(page, f"#shift-{shift.slug}")
     assert page.evaluate("window.scrollY") > 0  # not back at the top of the page
     width = "phone" if viewport == PHONE else "desktop"
-    if js:
+    if js:  # (axe itself needs JavaScript)
         screenshot(page, f"back-on-the-row-{width}")
-    assert_accessible(page, f"the check-in back on its row ({width}, js={js})")
+        assert_accessible(page, f"the check-in back on its row ({width})")
 
 
 def test_add_evidence_from_a_dashboard_gap_comes_back_to_that_gap(
@@ -256,8 +255,9 @@ def test_the_app_is_installable(open_page: Any, pm: User) -> None:
     manifest = cdp.send("Page.getAppManifest")
     assert manifest["url"].endswith("/manifest.webmanifest")
     assert manifest["errors"] == []
-    parsed = manifest.get("parsed") or {}
-    if parsed:
-        assert parsed["display"] == "standalone"
+    assert '"display": "standalone"' in manifest["data"]
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
-    assert errors == [], errors
+    # A Playwright context is an incognito profile, where nothing installs: that one is the
+    # test browser's, not the app's. Any other (no manifest, no icon, bad start URL, not
+    # standalone...) fails.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == [], errors

@@ -341,6 +341,7 @@ def test_the_manifest_is_public_and_says_how_to_install_and_share(client: Client
     assert manifest["share_target"] == {
         "action": "/evidence/new/",
         "method": "GET",
+        "enctype": "application/x-www-form-urlencoded",
         "params": {"title": "title", "text": "text", "url": "url"},
     }
     for size in (192, 512):  # PNGs of their stated size
