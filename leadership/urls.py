@@ -6,6 +6,7 @@ from leadership import people_views, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("people/", people_views.people, name="people"),

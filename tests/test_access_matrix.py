@@ -232,6 +232,8 @@ class Row:
 MATRIX: dict[str, list[Row]] = {
     # Public
     "healthz": [Row(lambda w: "/healthz", everyone(200), everyone(405))],
+    # The web app manifest says nothing about anyone: phones read it before anyone logs in.
+    "web_manifest": [Row(lambda w: "/manifest.webmanifest", everyone(200), everyone(405))],
     "login": [Row(lambda w: "/accounts/login/", everyone(200), everyone(200))],
     "logout": [Row(lambda w: "/accounts/logout/", WRONG_METHOD, everyone(302))],
     "password_reset": [Row(lambda w: "/accounts/password_reset/", everyone(200), everyone(200))],
@@ -265,6 +267,7 @@ MATRIX: dict[str, list[Row]] = {
     "account_delete": [Row(lambda w: "/account/delete/", members(200), members(422))],
     "evidence_list": [Row(lambda w: "/evidence/", members(200), WRONG_METHOD)],
     "evidence_new": [Row(lambda w: "/evidence/new/", members(200), members(422))],
+    "evidence_quick": [Row(lambda w: "/evidence/quick/", WRONG_METHOD, members(422))],
     # The owner's things
     "checkin_detail": [
         Row(lambda w: f"/check-ins/{w.draft.pk}/", only({"owner": 200}), only({"owner": 302})),
@@ -638,6 +641,7 @@ WRITES: dict[tuple[str, int], Write] = {
     ("account", 0): Write("owner", lambda w: {"checkin_interval_days": "7"}),
     ("account_delete", 0): Write("owner", lambda w: {"password": "pw-for-tests"}),
     ("evidence_new", 0): Write("owner", lambda w: _evidence_form(w)),
+    ("evidence_quick", 0): Write("owner", lambda w: {"title": "Quick", "shift": w.shift.slug}),
     ("checkin_detail", 0): Write("owner", lambda w: _rated(w, 4)),
     ("checkin_detail", 1): Write("owner", lambda w: _rated(w, 4), writes=False),
     ("checkin_rate", 0): Write("owner", lambda w: _rated(w, 4)),
@@ -976,6 +980,11 @@ def _more_pages(m: Marked) -> list[tuple[str, dict[str, str]]]:
         ("/evidence/?visibility=private", {}),
         (f"/evidence/?shift={slug}&q=zq", HTMX),
         (f"/evidence/new/?shift={slug}", {}),
+        # "Evidence added: <title>" names only the viewer's own entry, whoever's id is asked.
+        (f"/?added={w.private.pk}", {}),
+        (f"/check-ins/{w.draft.pk}/?added={w.private.pk}", {}),
+        (f"/shifts/{slug}/?added={w.shared.pk}", {}),
+        (f"/?added={m.others_private.pk}", {}),
         (f"/evidence/{w.private.pk}/edit/", {}),
         (f"/evidence/{w.private.pk}/delete/", {}),
         (f"/focus/{w.focus.pk}/", HTMX),
@@ -1021,6 +1030,8 @@ def _htmx_writes(m: Marked, persona: str) -> list[tuple[str, dict[str, Any]]]:
             (f"/evidence/{w.shared.pk}/visibility/", {"visibility": "shared"}),
             (f"/focus/{w.focus.pk}/edit/", {"step-next_step": ""}),  # 422, her step kept
             ("/evidence/new/", {"title": ""}),  # 422, the form with its errors
+            ("/evidence/quick/", {"title": "", "shift": slug}),  # 422, the line with its errors
+            ("/evidence/quick/", {"title": "Quick", "shift": slug, "list_shift": slug}),
             (  # 409: changed elsewhere since; the saved version is shown above hers
                 f"/evidence/{w.private.pk}/edit/",
                 {

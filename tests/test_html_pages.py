@@ -201,3 +201,24 @@ def test_the_invitation_page_is_valid_and_keeps_the_password_rules_out_of_paragr
     gone = client.get("/invitations/no-such-link/")
     assert gone.status_code == 410
     assert _problems(gone.content.decode()) == []
+
+
+def test_the_quick_capture_pages_are_valid_where_it_matters(
+    client: Client, pm: User, framework: Framework
+) -> None:
+    client.force_login(pm)
+    shift = framework.areas.first().shifts.first()
+    client.post("/evidence/quick/", {"title": "Ran the review", "shift": shift.slug})
+    added = pm.evidence.get()
+    pages = {
+        "dashboard, an entry just added": client.get(f"/?added={added.pk}"),
+        "shift page, an entry just added": client.get(f"/shifts/{shift.slug}/?added={added.pk}"),
+        "evidence, with the bookmarklet": client.get("/evidence/"),
+        "evidence form, shared to": client.get("/evidence/new/?title=A&text=B%0Ahttps://e.com/"),
+        "quick add refused": client.post("/evidence/quick/", {"title": "", "shift": ""}),
+    }
+    problems = [
+        f"{name}: {p}" for name, page in pages.items() for p in _problems(page.content.decode())
+    ]
+    assert problems == []
+    assert {name: page.status_code for name, page in pages.items()}["quick add refused"] == 422

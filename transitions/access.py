@@ -97,6 +97,32 @@ def own_evidence_for(user: User, pk: int) -> Evidence:
     return evidence
 
 
+@dataclass(frozen=True)
+class JustAdded:
+    """An entry the viewer has just saved, for the row she came from to acknowledge."""
+
+    pk: int
+    title: str
+    shift_ids: frozenset[int]
+
+
+def just_added(user: User, value: str | None) -> JustAdded | None:
+    """The viewer's own entry named by `?added=<id>` (one query), or None: an id that is not
+    hers, or not an id at all, is ignored rather than refused, and never shows its title."""
+    if not value or not value.isdigit() or len(value) > 18:
+        return None
+    found = list(
+        Evidence.objects.by(user).filter(pk=int(value)).values_list("title", "shift_links__shift")
+    )
+    if not found:
+        return None
+    return JustAdded(
+        pk=int(value),
+        title=found[0][0],
+        shift_ids=frozenset(shift for _, shift in found if shift is not None),
+    )
+
+
 def checkin_for(user: User, pk: int) -> CheckIn:
     """A check-in of the user's own. Nobody else reads check-ins directly."""
     checkin = CheckIn.objects.of(user).select_related("framework").filter(pk=pk).first()

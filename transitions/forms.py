@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Collection
 from operator import attrgetter
 from typing import Any
@@ -154,6 +155,92 @@ class EvidenceForm(forms.ModelForm):
                 "Enter a web address that starts with http:// or https://."
             ) from None
         return link
+
+
+class QuickEvidenceForm(forms.Form):
+    """One line on the dashboard and the shift pages: a title and a shift; the entry is dated
+    today and private (the full form changes either)."""
+
+    title = forms.CharField(
+        label="What happened?",
+        max_length=Evidence.TITLE_MAX,
+        error_messages={
+            "required": "Give the evidence a title.",
+            "max_length": "Keep the title to %(limit_value)d characters (it has %(show_value)d).",
+        },
+    )
+    shift = forms.ModelChoiceField(
+        queryset=Shift.objects.none(),
+        to_field_name="slug",
+        label="Which shift does it show?",
+        empty_label="Choose a shift…",
+        error_messages={
+            "required": "Pick the shift this evidence shows.",
+            "invalid_choice": "Pick one of the shifts in the list.",
+        },
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "quick-%s")
+        super().__init__(*args, **kwargs)
+        offered = content.active_shifts(framework)
+        field = self.fields["shift"]
+        field.queryset = Shift.objects.filter(pk__in=[shift.pk for shift in offered])
+        field.choices = [
+            ("", field.empty_label),
+            *_grouped_shift_choices(offered, attrgetter("slug")),
+        ]
+        self.fields["title"].widget.attrs.update(
+            {"maxlength": Evidence.TITLE_MAX, "autocomplete": "off"}
+        )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # each field says it is wrong, and why
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"quick-{name}_error"}
+                )
+
+    def evidence_data(self) -> dict[str, Any]:
+        """What services.evidence_create takes: today's date, private, no text or link."""
+        return {
+            "title": self.cleaned_data["title"],
+            "shifts": [self.cleaned_data["shift"]],
+            "happened_on": timezone.localdate(),
+            "visibility": Evidence.Visibility.PRIVATE,
+            "body": "",
+            "link": "",
+        }
+
+
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def evidence_prefill(params: Any) -> dict[str, str]:
+    """Initial values of the evidence form from a query string: the form's own names (title,
+    body, link) as the bookmarklet and "More details" send them, or a share sheet's (title,
+    text, url; Web Share Target). The title falls back to the text's first line, the link to
+    the first web address in the text; only http(s) links are taken."""
+    text = (params.get("text") or "").replace("\r\n", "\n").strip()
+    title = (params.get("title") or "").strip()
+    link = (params.get("link") or params.get("url") or "").strip()
+    body = (params.get("body") or "").strip() or text
+    if not link and (found := _WEB_ADDRESS.search(text)):
+        link = found.group(0).rstrip(".,;:!?)")
+    if not title and text:
+        title = text.split("\n", 1)[0].strip()
+    if body in (title, link):
+        body = ""  # the whole text went into the title or the link: no need to say it twice
+    if not _WEB_ADDRESS.fullmatch(link):
+        link = ""
+    prefill = {
+        "title": title[: Evidence.TITLE_MAX],
+        "body": body[: Evidence.BODY_MAX],
+        "link": link[:500],
+    }
+    return {name: value for name, value in prefill.items() if value}
 
 
 class EvidenceFilterForm(forms.Form):

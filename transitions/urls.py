@@ -79,6 +79,7 @@ urlpatterns = [
     path("notifications/<id:pk>/read/", notifications.notification_read, name="notification_read"),
     path("evidence/", evidence.evidence_list, name="evidence_list"),
     path("evidence/new/", evidence.evidence_new, name="evidence_new"),
+    path("evidence/quick/", evidence.evidence_quick, name="evidence_quick"),
     path("evidence/<id:pk>/", evidence.evidence_detail, name="evidence_detail"),
     path("evidence/<id:pk>/edit/", evidence.evidence_edit, name="evidence_edit"),
     path("evidence/<id:pk>/visibility/", evidence.evidence_visibility, name="evidence_visibility"),

@@ -299,3 +299,22 @@ document.addEventListener("keydown", function (event) {
     cancel.click();
   }
 });
+
+// Copy buttons ([data-copy] names the field to copy), e.g. the bookmarklet's code.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-copy]");
+  if (!button) return;
+  var field = document.querySelector(button.getAttribute("data-copy"));
+  var done = button.parentNode.querySelector("[data-copy-done]");
+  if (!field) return;
+  field.select();
+  function say(text) { if (done) done.textContent = text; }
+  if (navigator.clipboard && navigator.clipboard.writeText) {
+    navigator.clipboard.writeText(field.value).then(
+      function () { say("Copied."); },
+      function () { say("Selected: press Ctrl+C (or ⌘C) to copy."); }
+    );
+  } else {
+    say("Selected: press Ctrl+C (or ⌘C) to copy.");
+  }
+});

@@ -117,6 +117,20 @@ def pm_pages(demo: Demo) -> list[Visit]:
         Visit("pm-evidence-filtered", f"/evidence/?area={area}&q=the", dark=False),
         Visit("pm-evidence-bad-filter", "/evidence/?date_from=2025-05-01&date_to=2025-01-01"),
         Visit("pm-evidence-new", "/evidence/new/"),
+        # What a phone's share sheet and the bookmarklet open (the manifest's share_target).
+        Visit(
+            "pm-evidence-shared",
+            "/evidence/new/?title=&text=Pricing+offsite+notes%0Ahttps%3A%2F%2Fexample.com%2Fo",
+            dark=False,
+        ),
+        Visit(
+            "pm-evidence-bookmarklet",
+            f"/evidence/new/?title=Q3+plan&link=https%3A%2F%2Fexample.com%2Fq3&shift={demo.shift.slug}",
+        ),
+        # Back from "Add evidence": the row says what was added.
+        Visit("pm-dashboard-added", f"/?added={item}"),
+        Visit("pm-shift-added", f"/shifts/{demo.shift.slug}/?added={item}#timeline-title"),
+        Visit("pm-checkin-added", f"/check-ins/{draft}/?added={item}#shift-{demo.shift.slug}"),
         Visit("pm-evidence-detail", f"/evidence/{item}/"),
         Visit("pm-evidence-edit", f"/evidence/{item}/edit/"),
         Visit("pm-evidence-delete", f"/evidence/{item}/delete/", dark=False),

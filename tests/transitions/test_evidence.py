@@ -77,7 +77,7 @@ def test_adding_evidence_saves_it_and_returns_to_the_list(
 def test_adding_with_htmx_redirects_the_client(pm_client: Client, shifts: list[Shift]) -> None:
     response = pm_client.post("/evidence/new/", _form(shifts[:1], next="/"), headers=HTMX)
     assert response.status_code == 200
-    assert response["HX-Redirect"] == "/"
+    assert response["HX-Redirect"] == f"/?added={Evidence.objects.get().pk}"
 
 
 def test_a_double_submitted_new_entry_is_saved_once(pm_client: Client, shifts: list[Shift]) -> None:

@@ -189,6 +189,7 @@ def _draft_page(
             "missing_ids": missing_ids,
             "has_errors": any(row.errors for row in rows),
             "conflict_rows": conflict.rows if conflict else [],
+            "added": access.just_added(request.user, request.GET.get("added")),
             "nav": "checkins",
         },
         status=status,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from transitions import access, charts, progress
+from transitions.forms import QuickEvidenceForm
 from transitions.models import Area, CheckIn, Evidence, Focus, Review
 
 RECENT_EVIDENCE = 5
@@ -65,6 +67,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     since = today - timedelta(days=EVIDENCE_GAP_DAYS)
     # The reports are found in the query the navigation would make to offer the Team page.
     team = progress.team_rows(user, now=timezone.now())
+    # Back from "Add evidence" on a gap: its row stays, saying what was just added.
+    added = access.just_added(user, request.GET.get("added"))
+    added_to = added.shift_ids if added else frozenset()
     return render(
         request,
         "transitions/dashboard.html",
@@ -93,8 +98,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 Evidence.objects.by(user).newest_first().with_shifts()[:RECENT_EVIDENCE]
             ),
             "evidence_gaps": [
-                s for s in standings if s.last_evidence_on is None or s.last_evidence_on < since
+                s
+                for s in standings
+                if s.last_evidence_on is None
+                or s.last_evidence_on < since
+                or s.shift.pk in added_to
             ],
+            "added": added,
+            "quick_form": QuickEvidenceForm(
+                initial={"submission_key": uuid.uuid4()}, framework=framework
+            ),
             "gap_days": EVIDENCE_GAP_DAYS,
             "shift_count": len(standings),
             "team": team,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from transitions import access, filter_urls, services
-from transitions.forms import EvidenceFilterForm, EvidenceForm
+from transitions.forms import (
+    EvidenceFilterForm,
+    EvidenceForm,
+    QuickEvidenceForm,
+    evidence_prefill,
+)
 from transitions.models import Evidence
 
 PAGE_SIZE = 20
@@ -43,6 +49,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "list_url": filter_urls.url(path, params),  # where an entry's edit or delete returns
+        "bookmarklet": _bookmarklet(request),
         "page_urls": {
             "previous": filter_urls.url(path, filter_urls.in_use(chosen, page=page.number - 1))
             if page.has_previous()
@@ -72,11 +79,14 @@ def evidence_new(request: HttpRequest) -> HttpResponse:
             )
             if created:
                 messages.success(request, f"Saved “{evidence.title}”.")
-            return _after_save(request)
+            return _after_save(request, added=evidence)
         return _form_page(request, form, status=422)
+    # Prefilled from the address: "More details" of the quick add, the bookmarklet, or a
+    # phone's share sheet (the manifest's share_target sends title, text and url).
     initial: dict[str, object] = {
         "submission_key": uuid.uuid4(),
         "happened_on": timezone.localdate(),
+        **evidence_prefill(request.GET),
     }
     if slug := request.GET.get("shift"):
         shift = access.shift_for(request.user, slug)
@@ -84,6 +94,44 @@ def evidence_new(request: HttpRequest) -> HttpResponse:
             initial["shifts"] = [shift.pk]
     form = EvidenceForm(initial=initial, framework=framework)
     return _form_page(request, form)
+
+
+@require_POST
+def evidence_quick(request: HttpRequest) -> HttpResponse:
+    """The one-line quick add of the dashboard and the shift pages: a title and a shift, saved
+    dated today and private; or, with "More details", the full form with what was typed."""
+    framework = access.framework_for(request.user)
+    back = _safe_next(request) or reverse("dashboard")
+    if request.POST.get("action") == "details":
+        query = {
+            "title": request.POST.get("title", "")[: Evidence.TITLE_MAX],
+            "shift": request.POST.get("shift", ""),
+            "next": back,
+        }
+        target = reverse("evidence_new") + "?" + urlencode({k: v for k, v in query.items() if v})
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    form = QuickEvidenceForm(request.POST, framework=framework)
+    if not form.is_valid():
+        return _quick_page(request, form, status=422)
+    evidence, created = services.evidence_create(
+        author=request.user,
+        data=form.evidence_data(),
+        submission_key=form.cleaned_data.get("submission_key"),
+    )
+    if not request.htmx:
+        if created:
+            messages.success(request, f"Saved “{evidence.title}”.")
+        return redirect(_with_added(back, evidence))
+    # In place: a fresh line for the next entry, and the new one at the top of the list the
+    # page shows (on a shift page, only when it is about that shift).
+    shown_on = request.POST.get("list_shift", "")
+    listed = not shown_on or shown_on == form.cleaned_data["shift"].slug
+    item = Evidence.objects.filter(pk=evidence.pk).with_shifts().get() if listed else None
+    fresh = QuickEvidenceForm(
+        initial={"submission_key": uuid.uuid4(), "shift": shown_on or None},
+        framework=framework,
+    )
+    return _quick_page(request, fresh, added=evidence, item=item, list_shift=shown_on)
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,7 +186,8 @@ def evidence_visibility(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "transitions/_evidence_item.html#visibility",
-            {"item": evidence},
+            # The form's own "next" again: where a later toggle without JavaScript returns.
+            {"item": evidence, "return_to": _safe_next(request) or reverse("evidence_list")},
         )
     state = "shared with your manager" if evidence.is_shared else "private"
     messages.success(request, f"“{evidence.title}” is now {state}.")
@@ -181,6 +230,34 @@ def _form_page(
     return render(request, template, context, status=status)
 
 
+def _quick_page(
+    request: HttpRequest, form: QuickEvidenceForm, *, status: int = 200, **extra: object
+) -> HttpResponse:
+    """The quick add's answer: with htmx its line (and the new entry, out of band); without
+    JavaScript, a page with the line and its errors, nothing typed lost."""
+    template = "transitions/evidence_quick.html"
+    if request.htmx:
+        template += "#answer"
+    context = {
+        "quick_form": form,
+        "next": _safe_next(request),
+        "list_shift": request.POST.get("list_shift", ""),
+        "nav": "evidence",
+        **extra,
+    }
+    return render(request, template, context, status=status)
+
+
+def _bookmarklet(request: HttpRequest) -> str:
+    """A bookmark that opens this installation's evidence form with the page being read."""
+    target = request.build_absolute_uri(reverse("evidence_new"))
+    return (
+        "javascript:(()=>{window.open("
+        + f"'{target}?title='+encodeURIComponent(document.title)"
+        + "+'&link='+encodeURIComponent(location.href))})()"
+    )
+
+
 def _conflict_page(
     request: HttpRequest, form: EvidenceForm, evidence: Evidence, saved: Evidence
 ) -> HttpResponse:
@@ -206,8 +283,11 @@ def _conflict_page(
     )
 
 
-def _after_save(request: HttpRequest) -> HttpResponse:
-    target = _safe_next(request) or reverse("evidence_list")
+def _after_save(request: HttpRequest, *, added: Evidence | None = None) -> HttpResponse:
+    target = _safe_next(request)
+    if target and added is not None:  # back where she came from, saying what was added there
+        target = _with_added(target, added)
+    target = target or reverse("evidence_list")
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return redirect(target)
@@ -220,3 +300,12 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return target
     return ""
+
+
+def _with_added(url: str, evidence: Evidence) -> str:
+    """The address to return to, saying which entry was just added (`?added=<id>`; the page
+    shows it only to its author), with the row's #fragment kept last."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "added"]
+    query.append(("added", str(evidence.pk)))
+    return urlunsplit(parts._replace(query=urlencode(query)))

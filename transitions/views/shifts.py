@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import uuid
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from transitions import access, charts, progress
+from transitions.forms import QuickEvidenceForm
 from transitions.models import CheckIn, Evidence, Rating, Review, ReviewRating
 
 
@@ -64,6 +67,13 @@ def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 shift,
                 evidence=Evidence.objects.by(request.user),
                 today=timezone.localdate(),
+            ),
+            "added": access.just_added(request.user, request.GET.get("added")),
+            "quick_form": None
+            if shift.is_retired
+            else QuickEvidenceForm(
+                initial={"submission_key": uuid.uuid4(), "shift": shift.slug},
+                framework=access.framework_for(request.user),
             ),
             "nav": "framework",
         },
