@@ -79,7 +79,9 @@ def test_evidence_with_htmx(
     expect(page.locator("#flash")).to_contain_text(f"Saved “{TITLE}”.")
     expect_results(page, "2 entries")
 
-    # Filters apply as they change; the address follows, and the count is announced.
+    # Filters apply as they change; the address follows, and the count is announced. (Once
+    # htmx has set the page up: on a busy machine a change can come before it.)
+    page.wait_for_function("() => document.readyState === 'complete' && !!window.htmx")
     page.get_by_label("Area").select_option(label=shifts[1].area.title)
     expect_results(page, "1 entry matches your filters")
     expect(page).to_have_url(re.compile(f"area={shifts[1].area.slug}"))
