@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "leadership.context_processors.navigation",
                 "leadership.context_processors.sso",
+                "transitions.pagecache.capture",
             ],
             "loaders": [
                 (
@@ -147,6 +148,26 @@ else:
             "LOCATION": "leadership_cache",
         }
     }
+
+# Rendered pages (transitions/pagecache.py), keyed by the version tokens of the people they
+# show, which database triggers move with every write: nothing expires by time, and a server
+# with a cache of its own (no Redis) is as correct as one sharing Redis, only colder.
+# DJANGO_PAGE_CACHE=0 turns it off (every page is then rendered for each request).
+if REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "leadership-pages",
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_PAGE_CACHE_ENTRIES", 2000)},
+    }
+PAGE_CACHE_ALIAS = "pages" if env_bool("DJANGO_PAGE_CACHE", default=True) else ""
+# Only to bound memory: an entry is never stale, so this is not what keeps pages fresh.
+PAGE_CACHE_SECONDS = 7 * 24 * 3600
 
 # Cache framework content (areas, shifts, wording) between requests. Worth it with Redis.
 CACHE_FRAMEWORK_CONTENT = env_bool("DJANGO_CACHE_FRAMEWORK", default=bool(REDIS_URL))

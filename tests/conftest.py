@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
@@ -23,10 +26,11 @@ hypothesis_settings.load_profile(
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Each test starts with an empty cache (the database starts fresh too)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (the database starts fresh too)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
@@ -83,3 +87,19 @@ def head(manager: User) -> User:
 
 # The real OpenID Connect provider and the app switched to it (tests/leadership/oidc_provider.py).
 from tests.leadership.oidc_provider import oidc_provider, sso  # noqa: E402, F401
+
+
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries: Any) -> Any:
+    """Query budgets pin a page as it is built: the page cache is emptied as the count
+    starts, so a cached answer cannot hide queries (tests/transitions/test_page_cache.py
+    pins the cached answers)."""
+    from django.core.cache import caches
+
+    @contextmanager
+    def counting(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        caches["pages"].clear()
+        with django_assert_num_queries(*args, **kwargs) as context:
+            yield context
+
+    return counting

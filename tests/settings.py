@@ -16,7 +16,10 @@ WHITENOISE_USE_FINDERS = True
 # The test client speaks plain http; test_security checks the redirect with its own settings.
 SECURE_SSL_REDIRECT = False
 # Framework content is cached in production with Redis; here in memory, cleared per test.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 CACHE_FRAMEWORK_CONTENT = True
 # Tasks run in the test, synchronously, once the transaction that enqueued them commits.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

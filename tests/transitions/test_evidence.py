@@ -425,7 +425,7 @@ def test_the_list_needs_the_same_queries_for_few_and_many_entries(
     def run(count: int) -> None:
         # 1 session, 2 user, 3 count, 4 the page of evidence, 5 their shifts with areas
         # (prefetch), 6 has reports (nav); framework and shifts come from the cache
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             response = pm_client.get(f"/evidence/?{query}")
         assert len(_titles(response)) == count
 

@@ -470,8 +470,9 @@ def test_the_query_count_is_constant_in_the_number_of_people(
         # 1 session, 2 user, 3 whether she has reports of reports, 4 the people with their
         # latest check-in, review and shared evidence, 5 those check-ins' ratings, 6 those
         # reviews' ratings, 7 the backed shifts, 8 her open reviews (blind rule), 9 self
-        # averages by quarter, 10 manager averages by quarter, 11 nav (framework: cached)
-        with django_assert_num_queries(11):
+        # averages by quarter, 10 manager averages by quarter, 11 nav (framework: cached),
+        # 12 the version tokens of everyone in her organisation (page cache)
+        with django_assert_num_queries(12):
             response = head_client.get("/org/")
         # The heatmap alone (htmx) has no navigation: 10
         with django_assert_num_queries(10):

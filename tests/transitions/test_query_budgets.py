@@ -64,9 +64,9 @@ def test_the_shift_page_budget_is_the_same_with_little_and_much_history(
     # shifts, 7 review comments, 8-10 the quarter timeline (self, manager, evidence dates),
     # 11 has reports (nav)
     _history(pm, manager, shifts, 1)
-    _count(client, url, django_assert_num_queries, 11)
+    _count(client, url, django_assert_num_queries, 12)
     _history(pm, manager, shifts, 24)
-    _count(client, url, django_assert_num_queries, 11)
+    _count(client, url, django_assert_num_queries, 12)
 
 
 def test_the_packet_budget_is_the_same_with_little_and_much_history(
@@ -79,14 +79,14 @@ def test_the_packet_budget_is_the_same_with_little_and_much_history(
     # hidden)
     _history(pm, manager, shifts, 1)
     client.force_login(pm)
-    _count(client, "/packet/", django_assert_num_queries, 11)
+    _count(client, "/packet/", django_assert_num_queries, 12)
     client.force_login(manager)
-    _count(client, "/team/priya/packet/", django_assert_num_queries, 13)
+    _count(client, "/team/priya/packet/", django_assert_num_queries, 14)
     _history(pm, manager, shifts, 24)
     client.force_login(pm)
-    _count(client, "/packet/", django_assert_num_queries, 11)
+    _count(client, "/packet/", django_assert_num_queries, 12)
     client.force_login(manager)
-    _count(client, "/team/priya/packet/", django_assert_num_queries, 13)
+    _count(client, "/team/priya/packet/", django_assert_num_queries, 14)
 
 
 def test_without_the_content_cache_each_piece_of_content_is_read_once_per_request(

@@ -128,11 +128,11 @@ def test_the_team_page_query_count_is_constant_in_reports(
     # acknowledged), 4 the ratings of those check-ins, 5 evidence shared since the review,
     # 6 his open reviews with their ratings (blind; progress), 7 has reports (nav); with no
     # completed review yet there are no manager ratings to read
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         manager_client.get("/team/")
     for n in range(1, 20):
         add_report(n)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = manager_client.get("/team/")
     assert len(response.context["rows"]) == 20
 
@@ -303,7 +303,7 @@ def test_the_review_page_query_count_does_not_grow_with_history(
         # 6 ratings (shifts: cached), 7 self levels in her last two check-ins, 8 her last
         # evidence per shift, 9 shared evidence, 10 its shifts, 11 shared feedback per shift,
         # 12 shared evidence count, 13 has reports (nav)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             manager_client.get("/team/priya/")
 
     count()

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from transitions import access, progress, services
+from transitions import access, pagecache, progress, services
 from transitions.forms import RatingForm
 from transitions.models import CheckIn, Shift
 
@@ -53,9 +53,13 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not checkin.is_draft:
         if request.method == "POST":
             return _submitted_page(request, checkin, refused=True)
-        return _submitted_page(request, checkin)
+        return pagecache.page(
+            request, "checkin", lambda: _submitted_page(request, checkin), nav="checkins"
+        )
     if request.method == "GET":
-        return _draft_page(request, checkin)
+        return pagecache.page(
+            request, "checkin-draft", lambda: _draft_page(request, checkin), nav="checkins"
+        )
 
     rows = progress.draft_rows(checkin)
     forms = {row.shift.pk: RatingForm(request.POST, shift=row.shift) for row in rows}

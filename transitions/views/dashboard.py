@@ -9,9 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from transitions import access, charts, progress
+from leadership.models import User
+from transitions import access, charts, pagecache, progress
 from transitions.forms import QuickEvidenceForm
-from transitions.models import Area, CheckIn, Evidence, Focus, Review
+from transitions.models import Area, CheckIn, Evidence, Focus, Framework, Review
 
 RECENT_EVIDENCE = 5
 EVIDENCE_GAP_DAYS = 90
@@ -39,7 +40,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     which await acknowledgement; her own dashboard follows."""
     user = request.user
     framework = access.framework_for(user)
-    today = timezone.localdate()
+    return pagecache.page(
+        request, "dashboard", lambda: _page(request, user, framework), reports=True, nav="dashboard"
+    )
+
+
+def _page(request: HttpRequest, user: User, framework: Framework) -> HttpResponse:
+    now = pagecache.day_end()
+    today = now.date()
 
     standings = progress.standings(user, framework)
     areas: dict[int, AreaStanding] = {}
@@ -66,52 +74,45 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     due_at = progress.checkin_due_at(user, last.submitted_at if last else None)
     since = today - timedelta(days=EVIDENCE_GAP_DAYS)
     # The reports are found in the query the navigation would make to offer the Team page.
-    team = progress.team_rows(user, now=timezone.now())
+    team = progress.team_rows(user, now=now)
     # Back from "Add evidence" on a gap: its row stays, saying what was just added.
     added = access.just_added(user, request.GET.get("added"))
     added_to = added.shift_ids if added else frozenset()
-    return render(
-        request,
-        "transitions/dashboard.html",
-        {
-            "framework": framework,
-            "area_standings": list(areas.values()),
-            "has_ratings": any(s.level is not None for s in standings),
-            "chart": chart,
-            "trend_areas": [t.area for t in trends],
-            "trend_table": table,
-            "focus": list(
-                Focus.objects.filter(person=user, cleared_at__isnull=True).select_related(
-                    "shift__area"
-                )
-            ),
-            "last_checkin": last,
-            "draft": draft,
-            "due_on": timezone.localtime(due_at).date(),
-            "is_due": due_at <= timezone.now(),
-            "latest_review": Review.objects.completed()
-            .filter(person=user)
-            .select_related("manager")
-            .order_by("-completed_at")
-            .first(),
-            "recent_evidence": list(
-                Evidence.objects.by(user).newest_first().with_shifts()[:RECENT_EVIDENCE]
-            ),
-            "evidence_gaps": [
-                s
-                for s in standings
-                if s.last_evidence_on is None
-                or s.last_evidence_on < since
-                or s.shift.pk in added_to
-            ],
-            "added": added,
-            "quick_form": QuickEvidenceForm(
-                initial={"submission_key": uuid.uuid4()}, framework=framework
-            ),
-            "gap_days": EVIDENCE_GAP_DAYS,
-            "shift_count": len(standings),
-            "team": team,
-            "has_reports": bool(team),
-            "nav": "dashboard",
-        },
-    )
+    context = {
+        "framework": framework,
+        "area_standings": list(areas.values()),
+        "has_ratings": any(s.level is not None for s in standings),
+        "chart": chart,
+        "trend_areas": [t.area for t in trends],
+        "trend_table": table,
+        "focus": list(
+            Focus.objects.filter(person=user, cleared_at__isnull=True).select_related("shift__area")
+        ),
+        "last_checkin": last,
+        "draft": draft,
+        "due_on": timezone.localtime(due_at).date(),
+        "is_due": due_at <= now,
+        "latest_review": Review.objects.completed()
+        .filter(person=user)
+        .select_related("manager")
+        .order_by("-completed_at")
+        .first(),
+        "recent_evidence": list(
+            Evidence.objects.by(user).newest_first().with_shifts()[:RECENT_EVIDENCE]
+        ),
+        "evidence_gaps": [
+            s
+            for s in standings
+            if s.last_evidence_on is None or s.last_evidence_on < since or s.shift.pk in added_to
+        ],
+        "added": added,
+        "quick_form": QuickEvidenceForm(
+            initial={"submission_key": uuid.uuid4()}, framework=framework
+        ),
+        "gap_days": EVIDENCE_GAP_DAYS,
+        "shift_count": len(standings),
+        "team": team,
+        "has_reports": bool(team),
+        "nav": "dashboard",
+    }
+    return render(request, "transitions/dashboard.html", context)

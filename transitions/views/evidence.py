@@ -15,14 +15,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from transitions import access, filter_urls, services
+from transitions import access, filter_urls, pagecache, services
 from transitions.forms import (
     EvidenceFilterForm,
     EvidenceForm,
     QuickEvidenceForm,
     evidence_prefill,
 )
-from transitions.models import Evidence
+from transitions.models import Evidence, Framework
 
 PAGE_SIZE = 20
 
@@ -32,6 +32,14 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     """My evidence, narrowed by the filters in the query string: newest first, or on
     PostgreSQL the best matches of a text search first."""
     framework = access.framework_for(request.user)
+    if request.htmx and not request.htmx.boosted:
+        return _evidence_list(request, framework)
+    return pagecache.page(
+        request, "evidence", lambda: _evidence_list(request, framework), nav="evidence"
+    )
+
+
+def _evidence_list(request: HttpRequest, framework: Framework) -> HttpResponse:
     filters = EvidenceFilterForm(request.GET or None, framework=framework)
     if filters.is_bound:
         filters.is_valid()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from transitions import access, one_on_ones, services
+from transitions import access, one_on_ones, pagecache, services
 from transitions.access import Pair
 from transitions.forms import ActionItemForm, AgendaItemForm, NotesForm
 from transitions.models import ActionItem, AgendaItem, OneOnOne
@@ -51,7 +51,13 @@ def one_on_one_agenda(request: HttpRequest, username: str) -> HttpResponse:
     if meeting is None:
         history = list(OneOnOne.objects.of_pair(manager=pair.manager, person=pair.person))
         return render(request, TEMPLATE, {"pair": pair, "history": history, "nav": "one_on_ones"})
-    return _page(request, pair, meeting)
+    return pagecache.page(
+        request,
+        "one-on-one",
+        lambda: _page(request, pair, meeting),
+        people=[pair.manager.pk, pair.person.pk],
+        nav="one_on_ones",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,7 +219,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     if agenda is None or status == 200:
-        agenda = one_on_ones.agenda(pair, meeting, now=timezone.now())
+        agenda = one_on_ones.agenda(pair, meeting, now=pagecache.day_end())
     forms = forms or {}
     people = [pair.person, pair.manager]
     note = agenda.private_note

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from leadership.models import User
-from transitions import access, progress
+from transitions import access, pagecache, progress
 
 
 @require_GET
@@ -24,7 +23,19 @@ def packet(request: HttpRequest) -> HttpResponse:
 def packet_response(
     request: HttpRequest, person: User, *, include_private: bool, for_manager: bool
 ) -> HttpResponse:
-    now = timezone.now()
+    return pagecache.page(
+        request,
+        "packet",
+        lambda: _packet(request, person, include_private=include_private, for_manager=for_manager),
+        people=[person.pk],
+        nav="team" if for_manager else "packet",
+    )
+
+
+def _packet(
+    request: HttpRequest, person: User, *, include_private: bool, for_manager: bool
+) -> HttpResponse:
+    now = pagecache.day_end()
     hidden = (
         progress.hidden_self_ratings(request.user, [person]).get(person.pk, set())
         if for_manager

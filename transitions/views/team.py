@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from leadership.models import User
-from transitions import access, progress, services
+from transitions import access, pagecache, progress, services
 from transitions.forms import RatingForm, ReviewResponseForm, ReviewTextForm
 from transitions.models import Evidence, Review, Shift
 from transitions.views.packet import packet_response
@@ -22,10 +22,16 @@ def team(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     if sort not in progress.TEAM_SORTS:
         sort = "name"
-    rows = progress.team_rows(request.user, now=timezone.now(), sort=sort)
-    if not rows:
-        raise Http404("You have no reports.")
-    return render(request, "transitions/team.html", {"rows": rows, "sort": sort, "nav": "team"})
+
+    def build() -> HttpResponse:
+        rows = progress.team_rows(request.user, now=pagecache.day_end(), sort=sort)
+        if not rows:
+            # Never cached: the key of a page with reports names them.
+            raise Http404("You have no reports.")
+        context = {"rows": rows, "sort": sort, "nav": "team"}
+        return render(request, "transitions/team.html", context)
+
+    return pagecache.page(request, "team", build, reports=True, nav="team")
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,10 +49,18 @@ def review(request: HttpRequest, username: str) -> HttpResponse:
             return _text_status(request, None, gone=True, status=409)
         if request.method == "POST":
             return _history_page(request, report, status=409, refused=True)
-        return _history_page(request, report)
+        return pagecache.page(
+            request,
+            "review-history",
+            lambda: _history_page(request, report),
+            people=[report.pk],
+            nav="team",
+        )
     draft.person = report
     if request.method == "GET":
-        return _draft_page(request, draft)
+        return pagecache.page(
+            request, "review", lambda: _draft_page(request, draft), people=[report.pk], nav="team"
+        )
 
     text = ReviewTextForm(request.POST)
     if request.htmx:

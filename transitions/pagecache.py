@@ -1,0 +1,162 @@
+"""Rendered pages, kept and served again until something they show is written.
+
+A page's main content (what `{% block content %}` renders, and its title) is cached under a
+key made of: the page, its full path, the viewer, today's date, the code's templates, and the
+version token of every person the page may show (transitions/versions.py: database triggers
+give a person a new token in the same transaction as any write about her). Nothing expires by
+time; a write makes the next request compute a new key, so no page is ever stale, and a key
+names its viewer, so no cached content is ever served to someone else.
+
+Tokens are read before the data a page is built from: a write that commits in between gives
+its data to a key that nobody will read again, never old data to the new key.
+
+What differs per request is never cached: the layout (navigation, unread count, messages),
+the CSRF token (kept as a placeholder and filled in for each response) and forms' one-time
+submission keys (a fresh one for each response, so two submissions are never taken for one).
+Only full-page GET answers with status 200 are cached; htmx partials and errors are not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+
+from leadership.models import User
+from transitions import versions
+from transitions.models import PersonVersion
+
+_SUBMISSION_KEY = re.compile(r'(name="submission_key" value=")[0-9a-f-]{36}(")')
+
+
+class _Secrets:
+    @cached_property
+    def csrf(self) -> str:
+        """Stands for the CSRF token in cached HTML; unguessable, the same on every server."""
+        return salted_hmac("pagecache.csrf", "placeholder").hexdigest()[:40]
+
+    @cached_property
+    def mark(self) -> str:
+        """Brackets the title and content in a page rendered for the cache."""
+        return "<!--" + salted_hmac("pagecache.mark", "").hexdigest()[:24] + "-->"
+
+    @cached_property
+    def code(self) -> str:
+        """A fingerprint of the templates: a deploy that changes them starts afresh."""
+        digest = hashlib.blake2b(digest_size=8)
+        for directory in sorted({Path(d) for d in settings.TEMPLATES[0]["DIRS"]}):
+            for path in sorted(directory.rglob("*")):
+                if path.is_file():
+                    digest.update(str(path.relative_to(directory)).encode())
+                    digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+
+_secrets = _Secrets()
+
+
+def day_end() -> datetime:
+    """The last instant of today: what a cached page calls "now", so that what it says about
+    due and overdue changes with the date (part of its key), not within the day."""
+    return timezone.localtime().replace(hour=23, minute=59, second=59, microsecond=999999)
+
+
+def _cache() -> Any:
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _key(request: HttpRequest, name: str, people_tokens: dict[int, int]) -> str:
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+    return ":".join(
+        (
+            "page",
+            _secrets.code,
+            name,
+            str(request.user.pk),
+            timezone.localdate().isoformat(),
+            versions.digest(people_tokens),
+            path,
+        )
+    )
+
+
+def _tokens(viewer: User, people: Iterable[int], *, reports: bool, under: bool) -> dict[int, int]:
+    condition = Q(person=viewer.pk) | Q(person__in=list(people))
+    if reports:
+        condition |= Q(person__manager=viewer.pk)
+    if under:
+        condition |= Q(person__in=User.objects.under(viewer).values("pk"))
+    return dict(PersonVersion.objects.filter(condition).values_list("person_id", "token"))
+
+
+def _fill(html: str, request: HttpRequest) -> str:
+    html = html.replace(_secrets.csrf, get_token(request))
+    return _SUBMISSION_KEY.sub(lambda m: f"{m[1]}{uuid.uuid4()}{m[2]}", html)
+
+
+def capture(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: while a page is rendered for the cache, the marks around its title
+    and content, and a placeholder in place of the CSRF token (listed after Django's csrf
+    processor, so it wins)."""
+    if not getattr(request, "page_cache_capture", False):
+        return {}
+    return {"page_cache_mark": mark_safe(_secrets.mark), "csrf_token": _secrets.csrf}  # noqa: S308
+
+
+def page(
+    request: HttpRequest,
+    name: str,
+    build: Callable[[], HttpResponse],
+    *,
+    people: Iterable[int | None] = (),
+    reports: bool = False,
+    under: bool = False,
+    nav: str = "",
+) -> HttpResponse:
+    """Answer with `build()` — or, for a GET, with the title and content it rendered before
+    for the same key, without calling it at all. A `build()` answer other than a full page
+    with status 200 (a redirect, an error, an htmx partial) is passed on and not kept.
+
+    `people`: whose data the page shows besides the viewer's own; `reports`: it shows her
+    direct reports'; `under`: everyone's under her at any depth."""
+    viewer = request.user
+    people = [p for p in people if p is not None]
+    if not settings.PAGE_CACHE_ALIAS or request.method != "GET" or request.htmx:
+        return build()
+    tokens = _tokens(viewer, people, reports=reports, under=under)
+    if viewer.pk not in tokens or any(p not in tokens for p in people):
+        return build()
+    key = _key(request, name, tokens)
+    cached = _cache().get(key)
+    if cached is not None:
+        title, body = cached
+        parts = {"cached_title": mark_safe(title), "cached_body": mark_safe(body)}  # noqa: S308
+        html = render_to_string("cached_page.html", {**parts, "nav": nav}, request)
+        return HttpResponse(_fill(html, request))
+    request.page_cache_capture = True  # type: ignore[attr-defined]
+    try:
+        response = build()
+    finally:
+        request.page_cache_capture = False  # type: ignore[attr-defined]
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return response
+    parts = response.content.decode().split(_secrets.mark)
+    if response.status_code == 200 and len(parts) == 5:
+        _cache().set(key, (parts[1], parts[3]), settings.PAGE_CACHE_SECONDS)
+    response.content = _fill("".join(parts), request)
+    return response

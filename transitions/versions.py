@@ -1,0 +1,156 @@
+"""Per-person version tokens: what the page cache's keys are made of.
+
+Every person has one row in `transitions_personversion` whose `token` takes a new random value,
+in the same transaction, whenever anything that any page shows about her is written: her
+account, check-ins and ratings, evidence and its shifts, focus, reviews about her or by her,
+1:1s and their items, feedback she asked for or was asked for, and the framework's content
+(which moves everyone's token). Database triggers do it (migration 0017), so no write path can
+forget: the app's views, the admin, imports, erasure, bulk updates and raw SQL alike.
+
+A token is random rather than a counter: a database restored from a backup, or a test database
+rolled back, never brings back a token that a cache may still hold for other content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from transitions.models import PersonVersion
+
+EVERYONE = "*"
+
+# Table → the people a row of it is about, as SQL expressions over the row `R` (NEW or OLD):
+# a column, or a SELECT of person ids. EVERYONE moves every token.
+SOURCES: dict[str, tuple[str, ...] | str] = {
+    "leadership_user": (
+        "R.id",
+        "SELECT id FROM leadership_user WHERE manager_id = R.id",
+        "SELECT requester_id FROM transitions_feedbackrequest WHERE recipient_id = R.id",
+    ),
+    "transitions_framework": EVERYONE,
+    "transitions_area": EVERYONE,
+    "transitions_arearevision": EVERYONE,
+    "transitions_shift": EVERYONE,
+    "transitions_shiftrevision": EVERYONE,
+    "transitions_checkin": ("R.person_id",),
+    "transitions_rating": ("SELECT person_id FROM transitions_checkin WHERE id = R.checkin_id",),
+    "transitions_evidence": ("R.author_id",),
+    "transitions_evidenceshift": (
+        "SELECT author_id FROM transitions_evidence WHERE id = R.evidence_id",
+    ),
+    "transitions_focus": ("R.person_id",),
+    "transitions_review": ("R.person_id", "R.manager_id"),
+    "transitions_reviewrating": (
+        "SELECT person_id FROM transitions_review WHERE id = R.review_id",
+        "SELECT manager_id FROM transitions_review WHERE id = R.review_id",
+    ),
+    "transitions_oneonone": ("R.person_id", "R.manager_id"),
+    **dict.fromkeys(
+        (
+            "transitions_agendaitem",
+            "transitions_dismissedsuggestion",
+            "transitions_actionitem",
+            "transitions_privatenote",
+        ),
+        (
+            "SELECT person_id FROM transitions_oneonone WHERE id = R.meeting_id",
+            "SELECT manager_id FROM transitions_oneonone WHERE id = R.meeting_id",
+        ),
+    ),
+    "transitions_feedbackrequest": ("R.requester_id", "R.recipient_id"),
+    "transitions_feedbackrequestshift": (
+        "SELECT requester_id FROM transitions_feedbackrequest WHERE id = R.request_id",
+    ),
+}
+
+# Tables no cached page reads (the navigation's unread count is not cached).
+NOT_SHOWN_ON_CACHED_PAGES = frozenset(
+    {
+        "transitions_notification",
+        "transitions_notificationpreference",
+        "transitions_personversion",
+        "leadership_invitation",
+    }
+)
+
+_RANDOM = {
+    "postgresql": "(random() * 9007199254740991)::bigint",
+    "sqlite": "random()",
+}
+_TABLE = "transitions_personversion"
+
+
+def _bump(vendor: str, sources: tuple[str, ...] | str, row: str) -> str:
+    update = f"UPDATE {_TABLE} SET token = {_RANDOM[vendor]}"  # noqa: S608 — our constants
+    if sources == EVERYONE:
+        return update + ";"
+    conditions = " OR ".join(
+        f"person_id IN ({source.replace('R.', row + '.')})" for source in sources
+    )
+    return f"{update} WHERE {conditions};"
+
+
+def _name(table: str) -> str:
+    return f"{table}_version"
+
+
+def create_sql(vendor: str, table: str, sources: tuple[str, ...] | str) -> list[str]:
+    """The statements that create the trigger(s) moving tokens on writes to `table`."""
+    name = _name(table)
+    inserted = (
+        f"INSERT INTO {_TABLE} (person_id, token) VALUES (NEW.id, {_RANDOM[vendor]});"  # noqa: S608
+        if table == "leadership_user"
+        else _bump(vendor, sources, "NEW")
+    )
+    updated = _bump(vendor, sources, "NEW") + " " + _bump(vendor, sources, "OLD")
+    deleted = _bump(vendor, sources, "OLD")
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} "
+            f"FOR EACH ROW BEGIN {body} END"
+            for event, body in (("INSERT", inserted), ("UPDATE", updated), ("DELETE", deleted))
+        ]
+    return [
+        f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN {inserted}
+  ELSIF TG_OP = 'UPDATE' THEN {updated}
+  ELSE {deleted}
+  END IF;
+  RETURN NULL;
+END $$""",
+        f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+    ]
+
+
+def drop_sql(vendor: str, table: str) -> list[str]:
+    name = _name(table)
+    if vendor == "sqlite":
+        return [
+            f"DROP TRIGGER IF EXISTS {name}_{event}" for event in ("insert", "update", "delete")
+        ]
+    return [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+
+
+def fill_sql(vendor: str) -> str:
+    """A token for everyone who has none yet (after a load with triggers off)."""
+    return (
+        f"INSERT INTO {_TABLE} (person_id, token) SELECT id, {_RANDOM[vendor]} "  # noqa: S608
+        f"FROM leadership_user WHERE id NOT IN (SELECT person_id FROM {_TABLE})"
+    )
+
+
+def tokens(people: QuerySet | Iterable[int]) -> dict[int, int]:
+    """Each person's current token, in one query. A person missing from the answer has no
+    token (she was written with triggers off): nothing about her may come from a cache."""
+    return dict(PersonVersion.objects.filter(person__in=people).values_list("person_id", "token"))
+
+
+def digest(tokens: dict[int, int]) -> str:
+    """One short string for a set of (person, token) pairs: the set and every token in it."""
+    text = ",".join(f"{person}:{token}" for person, token in sorted(tokens.items()))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
