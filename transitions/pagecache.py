@@ -7,6 +7,13 @@ give a person a new token in the same transaction as any write about her). Nothi
 time; a write makes the next request compute a new key, so no page is ever stale, and a key
 names its viewer, so no cached content is ever served to someone else.
 
+Who may see a page is decided as always, by the access functions — inside `build`, when
+everything they read is in the key: the viewer's own account and data, and the people named by
+`people`, `reports` or `under` (e.g. whether a check-in is hers, whether her reports have
+reports). A cached page is then served only to the viewer whose own request built it, and only
+while none of that has changed; what the key cannot name (a username to look up) is checked
+before the cache is asked.
+
 Tokens are read before the data a page is built from: a write that commits in between gives
 its data to a key that nobody will read again, never old data to the new key.
 

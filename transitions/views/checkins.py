@@ -49,17 +49,11 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft is a form (saving all ratings without JavaScript); a submitted one is history."""
+    if request.method == "GET":
+        return pagecache.page(request, "checkin", lambda: _get(request, pk), nav="checkins")
     checkin = access.checkin_for(request.user, pk)
     if not checkin.is_draft:
-        if request.method == "POST":
-            return _submitted_page(request, checkin, refused=True)
-        return pagecache.page(
-            request, "checkin", lambda: _submitted_page(request, checkin), nav="checkins"
-        )
-    if request.method == "GET":
-        return pagecache.page(
-            request, "checkin-draft", lambda: _draft_page(request, checkin), nav="checkins"
-        )
+        return _submitted_page(request, checkin, refused=True)
 
     rows = progress.draft_rows(checkin)
     forms = {row.shift.pk: RatingForm(request.POST, shift=row.shift) for row in rows}
@@ -89,6 +83,13 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Draft saved.")
     return redirect("checkin_detail", pk=checkin.pk)
+
+
+def _get(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = access.checkin_for(request.user, pk)
+    if checkin.is_draft:
+        return _draft_page(request, checkin)
+    return _submitted_page(request, checkin)
 
 
 @require_POST

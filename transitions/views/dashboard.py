@@ -9,10 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from leadership.models import User
 from transitions import access, charts, pagecache, progress
 from transitions.forms import QuickEvidenceForm
-from transitions.models import Area, CheckIn, Evidence, Focus, Framework, Review
+from transitions.models import Area, CheckIn, Evidence, Focus, Review
 
 RECENT_EVIDENCE = 5
 EVIDENCE_GAP_DAYS = 90
@@ -38,14 +37,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The PM's home: where she stands, how it moved, what she focuses on, what is due. For a
     manager, her team comes first: who is due a check-in, which reviews are in progress and
     which await acknowledgement; her own dashboard follows."""
-    user = request.user
-    framework = access.framework_for(user)
     return pagecache.page(
-        request, "dashboard", lambda: _page(request, user, framework), reports=True, nav="dashboard"
+        request, "dashboard", lambda: _page(request), reports=True, nav="dashboard"
     )
 
 
-def _page(request: HttpRequest, user: User, framework: Framework) -> HttpResponse:
+def _page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    framework = access.framework_for(user)
     now = pagecache.day_end()
     today = now.date()
 

@@ -22,7 +22,7 @@ from transitions.forms import (
     QuickEvidenceForm,
     evidence_prefill,
 )
-from transitions.models import Evidence, Framework
+from transitions.models import Evidence
 
 PAGE_SIZE = 20
 
@@ -31,15 +31,13 @@ PAGE_SIZE = 20
 def evidence_list(request: HttpRequest) -> HttpResponse:
     """My evidence, narrowed by the filters in the query string: newest first, or on
     PostgreSQL the best matches of a text search first."""
-    framework = access.framework_for(request.user)
     if request.htmx and not request.htmx.boosted:
-        return _evidence_list(request, framework)
-    return pagecache.page(
-        request, "evidence", lambda: _evidence_list(request, framework), nav="evidence"
-    )
+        return _evidence_list(request)
+    return pagecache.page(request, "evidence", lambda: _evidence_list(request), nav="evidence")
 
 
-def _evidence_list(request: HttpRequest, framework: Framework) -> HttpResponse:
+def _evidence_list(request: HttpRequest) -> HttpResponse:
+    framework = access.framework_for(request.user)
     filters = EvidenceFilterForm(request.GET or None, framework=framework)
     if filters.is_bound:
         filters.is_valid()

@@ -44,20 +44,24 @@ def one_on_one_agenda(request: HttpRequest, username: str) -> HttpResponse:
     """The open 1:1 with this partner; a POST starts the next one (closing the open one)."""
     pair = access.pair_for(request.user, username)
     if request.method == "POST":
-        meeting = services.one_on_one_start(manager=pair.manager, person=pair.person)
+        services.one_on_one_start(manager=pair.manager, person=pair.person)
         url = reverse("one_on_one_agenda", args=[username])
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return pagecache.page(
+        request,
+        "one-on-one",
+        lambda: _agenda(request, pair),
+        people=[pair.manager.pk, pair.person.pk],
+        nav="one_on_ones",
+    )
+
+
+def _agenda(request: HttpRequest, pair: Pair) -> HttpResponse:
     meeting = OneOnOne.objects.of_pair(manager=pair.manager, person=pair.person).open().first()
     if meeting is None:
         history = list(OneOnOne.objects.of_pair(manager=pair.manager, person=pair.person))
         return render(request, TEMPLATE, {"pair": pair, "history": history, "nav": "one_on_ones"})
-    return pagecache.page(
-        request,
-        "one-on-one",
-        lambda: _page(request, pair, meeting),
-        people=[pair.manager.pk, pair.person.pk],
-        nav="one_on_ones",
-    )
+    return _page(request, pair, meeting)
 
 
 @require_http_methods(["GET", "POST"])

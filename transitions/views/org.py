@@ -4,17 +4,14 @@ readiness. Starts from `access.org_for`: only someone whose reports have reports
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
-from leadership.models import User
 from transitions import access, filter_urls, org, pagecache, progress
 from transitions.forms import OrgFilterForm
-from transitions.models import Framework
 
 PAGE_SIZE = 50
 
@@ -29,16 +26,14 @@ def _org_url(chosen: dict[str, str], page: int = 1) -> str:
 
 @require_GET
 def org_view(request: HttpRequest) -> HttpResponse:
+    if request.htmx and not request.htmx.boosted:
+        return _org_page(request)
+    return pagecache.page(request, "org", lambda: _org_page(request), under=True, nav="org")
+
+
+def _org_page(request: HttpRequest) -> HttpResponse:
     people = access.org_for(request.user)
     framework = access.framework_for(request.user)
-    if request.htmx and not request.htmx.boosted:
-        return _org_page(request, people, framework)
-    return pagecache.page(
-        request, "org", lambda: _org_page(request, people, framework), under=True, nav="org"
-    )
-
-
-def _org_page(request: HttpRequest, people: QuerySet[User], framework: Framework) -> HttpResponse:
     overview = org.org_overview(request.user, people, framework, now=pagecache.day_end())
     teams = overview.teams
     chosen = OrgFilterForm(request.GET, teams=teams).chosen()

@@ -9,17 +9,17 @@ from django.views.decorators.http import require_GET
 
 from transitions import access, charts, pagecache, progress
 from transitions.forms import QuickEvidenceForm
-from transitions.models import CheckIn, Evidence, Rating, Review, ReviewRating, Shift
+from transitions.models import CheckIn, Evidence, Rating, Review, ReviewRating
 
 
 @require_GET
 def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One shift: wording and guidance, my rating history and notes, my evidence timeline."""
+    return pagecache.page(request, "shift", lambda: _page(request, slug), nav="framework")
+
+
+def _page(request: HttpRequest, slug: str) -> HttpResponse:
     shift = access.shift_for(request.user, slug)
-    return pagecache.page(request, "shift", lambda: _page(request, shift), nav="framework")
-
-
-def _page(request: HttpRequest, shift: Shift) -> HttpResponse:
     ratings = list(
         Rating.objects.filter(
             shift=shift,

@@ -38,29 +38,15 @@ def team(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, username: str) -> HttpResponse:
     """The open review of a report (rated in place), or her review history and a way to start."""
     report = access.report_for(request.user, username)
-    draft = (
-        Review.objects.drafts()
-        .filter(person=report, manager=request.user)
-        .select_related("framework")
-        .first()
-    )
-    if draft is None:
-        if request.method == "POST" and request.htmx:
-            return _text_status(request, None, gone=True, status=409)
-        if request.method == "POST":
-            return _history_page(request, report, status=409, refused=True)
-        return pagecache.page(
-            request,
-            "review-history",
-            lambda: _history_page(request, report),
-            people=[report.pk],
-            nav="team",
-        )
-    draft.person = report
     if request.method == "GET":
         return pagecache.page(
-            request, "review", lambda: _draft_page(request, draft), people=[report.pk], nav="team"
+            request, "review", lambda: _review_get(request, report), people=[report.pk], nav="team"
         )
+    draft = _open_draft(request, report)
+    if draft is None:
+        if request.htmx:
+            return _text_status(request, None, gone=True, status=409)
+        return _history_page(request, report, status=409, refused=True)
 
     text = ReviewTextForm(request.POST)
     if request.htmx:
@@ -118,6 +104,26 @@ def review(request: HttpRequest, username: str) -> HttpResponse:
         )
     messages.success(request, "Review saved.")
     return redirect("team_review", username=report.username)
+
+
+def _open_draft(request: HttpRequest, report: User) -> Review | None:
+    draft = (
+        Review.objects.drafts()
+        .filter(person=report, manager=request.user)
+        .select_related("framework")
+        .first()
+    )
+    if draft is not None:
+        draft.person = report
+    return draft
+
+
+def _review_get(request: HttpRequest, report: User) -> HttpResponse:
+    """The open review, or (none open) the report's review history."""
+    draft = _open_draft(request, report)
+    if draft is None:
+        return _history_page(request, report)
+    return _draft_page(request, draft)
 
 
 @require_POST
