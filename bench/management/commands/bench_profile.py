@@ -4,9 +4,11 @@
 
 For each page of the plan (as its first account, in this process, through the whole
 middleware stack with Django's test client and a session made server-side) it times a number
-of requests, capturing every query with its time; then it runs EXPLAIN (ANALYZE, BUFFERS) on
-the slowest queries, and profiles a few requests with cProfile to name the Python functions
-that cost most. Run it while no load is running: the numbers are for one request at a time.
+of requests, capturing every query with its time — as the load sees them (from the page cache
+once built) and as built (the page cache emptied before each request); then, for the page as
+built, it runs EXPLAIN (ANALYZE, BUFFERS) on the slowest queries, and profiles a few requests
+with cProfile to name the Python functions that cost most. Run it while no load is running:
+the numbers are for one request at a time.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.cache import caches
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
@@ -100,23 +103,10 @@ class Command(BaseCommand):
         # About five seconds per page at most: fewer requests for the slow ones.
         each = (time.perf_counter() - started) / 3
         n = max(5, min(n, int(5 / max(each, 0.001))))
-        walls: list[float] = []
-        sql_totals: list[float] = []
-        per_position: list[list[float]] = []
-        texts: list[str] = []
-        for _ in range(n):
-            queries: list[tuple[str, float]] = []
-            with connection.execute_wrapper(_Timer(queries)):
-                started = time.perf_counter()
-                client.get(path)
-                walls.append((time.perf_counter() - started) * 1000)
-            sql_totals.append(sum(ms for _, ms in queries))
-            if not texts:
-                texts = [sql for sql, _ in queries]
-                per_position = [[] for _ in queries]
-            for i, (_, ms) in enumerate(queries[: len(per_position)]):
-                per_position[i].append(ms)
-        means = [statistics.fmean(times) if times else 0.0 for times in per_position]
+        walls, sql_totals, _, texts = _measure(client, path, n, built=False)
+        built = _measure(client, path, n, built=True)
+        # The slowest queries, their plans and the Python profile: of the page as built.
+        means = [statistics.fmean(times) if times else 0.0 for times in built[2]]
         ranked = sorted(range(len(means)), key=lambda i: -means[i])
         wall = statistics.median(walls)
         sql = statistics.median(sql_totals)
@@ -126,17 +116,20 @@ class Command(BaseCommand):
                 "position": i + 1,
                 "mean_ms": round(means[i], 2),
                 "share_of_sql": round(means[i] / sum(means), 2) if sum(means) else None,
-                "from": outer_table(texts[i]),
-                "sql": shorten(texts[i]),
+                "from": outer_table(built[3][i]),
+                "sql": shorten(built[3][i]),
             }
             if rank < EXPLAIN_TOP and means[i] >= EXPLAIN_AT_LEAST_MS:
-                entry["explain"] = self._explain(texts[i])
+                entry["explain"] = self._explain(built[3][i])
             top.append(entry)
         profile = cProfile.Profile()
-        profile.enable()
         for _ in range(5):
+            caches["pages"].clear()
+            profile.enable()
             client.get(path)
-        profile.disable()
+            profile.disable()
+        built_wall = statistics.median(built[0])
+        built_sql = statistics.median(built[1])
         report = io.StringIO()
         stats = pstats.Stats(profile, stream=report).sort_stats("cumulative")
         stats.print_stats(PROFILED_CODE, 20)
@@ -149,12 +142,19 @@ class Command(BaseCommand):
             "wall_ms_median": round(wall, 2),
             "sql_ms_median": round(sql, 2),
             "python_ms_median": round(wall - sql, 2),
+            "built": {
+                "queries": len(built[3]),
+                "wall_ms_median": round(built_wall, 2),
+                "sql_ms_median": round(built_sql, 2),
+                "python_ms_median": round(built_wall - built_sql, 2),
+            },
             "slowest_queries": top,
             "cprofile_cumulative": _trim_pstats(report.getvalue()),
         }
         self.stdout.write(
             f"  {page['name']:<16} {wall:7.1f} ms/request, SQL {sql:6.1f} ms in "
-            f"{len(texts)} queries, Python {wall - sql:6.1f} ms"
+            f"{len(texts)} queries, Python {wall - sql:6.1f} ms; as built (cache emptied) "
+            f"{built_wall:7.1f} ms, SQL {built_sql:6.1f} ms in {len(built[3])} queries"
         )
         return result
 
@@ -164,6 +164,32 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             return [row[0] for row in cursor.fetchall()]
+
+
+def _measure(
+    client: Client, path: str, n: int, *, built: bool
+) -> tuple[list[float], list[float], list[list[float]], list[str]]:
+    """Time `n` requests: served as the load sees them, or (`built`) each with the page
+    cache emptied first, so the page is built. Walls, SQL totals, per-query times, SQL texts."""
+    walls: list[float] = []
+    sql_totals: list[float] = []
+    per_position: list[list[float]] = []
+    texts: list[str] = []
+    for _ in range(n):
+        if built:
+            caches["pages"].clear()
+        queries: list[tuple[str, float]] = []
+        with connection.execute_wrapper(_Timer(queries)):
+            started = time.perf_counter()
+            client.get(path)
+            walls.append((time.perf_counter() - started) * 1000)
+        sql_totals.append(sum(ms for _, ms in queries))
+        if not texts:
+            texts = [sql for sql, _ in queries]
+            per_position = [[] for _ in queries]
+        for i, (_, ms) in enumerate(queries[: len(per_position)]):
+            per_position[i].append(ms)
+    return walls, sql_totals, per_position, texts
 
 
 class _Timer:
