@@ -64,13 +64,20 @@ class _Secrets:
 
     @cached_property
     def code(self) -> str:
-        """A fingerprint of the templates: a deploy that changes them starts afresh."""
+        """A fingerprint of what renders pages — templates, the app's code, the static files'
+        names — so that a deploy changing any of it never serves pages rendered before."""
         digest = hashlib.blake2b(digest_size=8)
-        for directory in sorted({Path(d) for d in settings.TEMPLATES[0]["DIRS"]}):
-            for path in sorted(directory.rglob("*")):
-                if path.is_file():
-                    digest.update(str(path.relative_to(directory)).encode())
-                    digest.update(path.read_bytes())
+        base = Path(settings.BASE_DIR)
+        files = [
+            *(p for d in settings.TEMPLATES[0]["DIRS"] for p in Path(d).rglob("*.*")),
+            *(base / "transitions").rglob("*.py"),
+            *(base / "leadership").rglob("*.py"),
+            Path(settings.STATIC_ROOT) / "staticfiles.json",
+        ]
+        for path in sorted(files):
+            if path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
         return digest.hexdigest()
 
 
