@@ -173,6 +173,17 @@ class View:
     token: str = ""
 
 
+@dataclass(frozen=True)
+class Read:
+    """A read a write calls for: whose, of which page, and whether it must show the marker
+    (`status`: what the rules make the page answer, 404 for an entry the viewer may not see)."""
+
+    view: View
+    path: str
+    present: bool
+    status: int = 200
+
+
 class MixedUser(FastHttpUser):
     abstract = True
     wait_time = constant(0)
@@ -181,6 +192,13 @@ class MixedUser(FastHttpUser):
     ledger: Ledger
     on_ready: Callable[[MixedUser], None] | None = None
     _numbers: itertools.count
+
+    def start_as(self, actors: list[dict[str, Any]]) -> dict[str, Any]:
+        actor = actors[next(self._numbers) % len(actors)]
+        self.rng = random.Random(f"{SEED}-{actor['username']}")
+        self.cycle_reads = 0
+        self.me = self.session_as(actor["username"], main=True)
+        return actor
 
     def session_as(self, username: str, *, main: bool = False) -> View:
         session = (
@@ -193,22 +211,21 @@ class MixedUser(FastHttpUser):
         login(session, self.host, username, self.password)
         return View(username=username, session=session)
 
-    def read(self, view: View, path: str, name: str, *, status: int = 200) -> str | None:
-        """GET a page as the view; `status` is what the rules make it answer (404 for an
-        entry the viewer may not see)."""
+    def read(self, view: View, path: str, *, status: int = 200) -> str | None:
+        """GET a page as the view and check what the writes before expect of it."""
         self.cycle_reads += 1
         with view.session.get(
-            path, name=name, allow_redirects=False, catch_response=True
+            path, name=_name(path), allow_redirects=False, catch_response=True
         ) as response:
             body = response.text or ""
-            if response.status_code != status or (
-                status == 200 and "csrfmiddlewaretoken" not in body
-            ):
-                response.failure(f"HTTP {response.status_code} for GET {path} as {view.username}")
-                self.ledger.check(view.username, path, response.status_code, body)
-                return None
-            response.success()
-        self.ledger.check(view.username, path, status, body)
+            answered = response.status_code
+            if answered != status or (status == 200 and "csrfmiddlewaretoken" not in body):
+                response.failure(f"HTTP {answered} for GET {path} as {view.username}")
+            else:
+                response.success()
+        self.ledger.check(view.username, path, answered, body)
+        if answered != status:
+            return None
         if found := CSRF_HEADER.search(body):
             view.token = found.group(1)
         return body
@@ -231,42 +248,51 @@ class MixedUser(FastHttpUser):
                 response.failure(f"HTTP {response.status_code} for POST {path} as {view.username}")
                 return None
             response.success()
-            return response
+        if name in WRITES:
+            self.ledger.writes[name] += 1
+        return response
 
-    def read_then_fill(self, checks: list[tuple[View, str, str, int]]) -> None:
-        for view, path, name, status in checks:
-            self.read(view, path, name, status=status)
+    def expect(self, marker: str, write: str, reads: list[Read]) -> list[Read]:
+        for read in reads:
+            self.ledger.expect(
+                read.view.username,
+                read.path,
+                Expectation(marker, read.present, write, read.status),
+            )
+        return reads
+
+    def read_then_fill(self, reads: list[Read]) -> None:
+        """The reads a write calls for, then others until the cycle has its ten."""
+        for read in reads:
+            self.read(read.view, read.path, status=read.status)
         pages = self.pages()
         while self.cycle_reads < READS_PER_WRITE:
-            view, path, name = self.rng.choice(pages)
-            self.read(view, path, name)
+            view, path = self.rng.choice(pages)
+            self.read(view, path)
 
-    def pages(self) -> list[tuple[View, str, str]]:
+    def pages(self) -> list[tuple[View, str]]:
         raise NotImplementedError
 
 
 class PmUser(MixedUser):
-    """A PM: writes evidence or autosaves her draft check-in; her manager reads."""
+    """A PM: adds evidence or autosaves her draft check-in; in a second session, her manager
+    reads her pages."""
 
     abstract = True
 
     def on_start(self) -> None:
-        self.cycle_reads = 0
-        actor = self.mixed["pms"][next(self._numbers) % len(self.mixed["pms"])]
-        self.rng = random.Random(f"{SEED}-{actor['username']}")
+        actor = self.start_as(self.mixed["pms"])
         self.shifts = {s["id"]: s["slug"] for s in self.mixed["shifts"]}
-        self.me = self.session_as(actor["username"], main=True)
         self.manager = self.session_as(actor["manager"])
         self.draft = self._draft_path()
         self.versions: dict[str, tuple[str, str]] = {}
-        self._remember_versions(self.read(self.me, self.draft, "check-in draft") or "")
+        self.read(self.me, self.draft)
         if self.on_ready:
             self.on_ready(self)
 
     def _draft_path(self) -> str:
         """Resume her draft check-in, or start one through the start form."""
-        client = self.me.session
-        with client.get(
+        with self.client.get(
             "/check-ins/new/", name="check-in start", allow_redirects=False, catch_response=True
         ) as page:
             location = page.headers.get("Location", "")
@@ -286,61 +312,57 @@ class PmUser(MixedUser):
             raise StopUser(f"{self.me.username}: no draft check-in ({location!r})")
         return location
 
-    def _remember_versions(self, page: str) -> None:
-        for slug in self.shifts.values():
-            revision, version = (
-                _hidden(slug, "revision").search(page),
-                _hidden(slug, "version").search(page),
-            )
-            if revision and version:
-                self.versions[slug] = (revision.group(1), version.group(1))
+    def read(self, view: View, path: str, *, status: int = 200) -> str | None:
+        body = super().read(view, path, status=status)
+        if body and path == self.draft:
+            for slug in self.shifts.values():
+                revision = _hidden(slug, "revision").search(body)
+                version = _hidden(slug, "version").search(body)
+                if revision and version:
+                    self.versions[slug] = (revision.group(1), version.group(1))
+        return body
 
-    def pages(self) -> list[tuple[View, str, str]]:
+    def pages(self) -> list[tuple[View, str]]:
         pm = self.me.username
         slug = self.rng.choice(list(self.shifts.values()))
         return [
-            (self.me, "/", "dashboard"),
-            (self.me, "/packet/", "own packet"),
-            (self.me, "/evidence/", "evidence list"),
-            (self.me, self.draft, "check-in draft"),
-            (self.me, f"/shifts/{slug}/", "shift"),
-            (self.manager, f"/team/{pm}/packet/", "report's packet (manager)"),
-            (self.manager, f"/team/{pm}/shifts/{slug}/", "report's shift (manager)"),
+            (self.me, "/"),
+            (self.me, "/packet/"),
+            (self.me, "/evidence/"),
+            (self.me, self.draft),
+            (self.me, f"/shifts/{slug}/"),
+            (self.manager, f"/team/{pm}/packet/"),
+            (self.manager, f"/team/{pm}/shifts/{slug}/"),
         ]
 
     @task
     def cycle(self) -> None:
         self.cycle_reads = 0
         kind = self.rng.choices(["shared", "private", "checkin"], weights=[35, 15, 50])[0]
-        checks = self.autosave() if kind == "checkin" else self.add_evidence(kind)
-        self.read_then_fill(checks)
+        reads = self.autosave() if kind == "checkin" else self.add_evidence(kind)
+        self.read_then_fill(reads)
 
-    def add_evidence(self, visibility: str) -> list[tuple[View, str, str, int]]:
-        form = self.read(self.me, "/evidence/new/", "evidence form")
+    def add_evidence(self, visibility: str) -> list[Read]:
+        """The evidence form, as a browser without JavaScript sends it; then the page it
+        redirects to (the list, where the new entry's address is found)."""
+        form = self.read(self.me, "/evidence/new/")
         if form is None:
             return []
-        offered = [int(x) for x in SHIFT_OPTION.findall(form)]
-        chosen = self.rng.sample(
-            [x for x in offered if x in self.shifts], k=self.rng.choice([1, 2])
-        )
+        offered = [int(x) for x in SHIFT_OPTION.findall(form) if int(x) in self.shifts]
+        chosen = self.rng.sample(offered, k=min(len(offered), self.rng.choice([1, 2])))
         marker = f"{MARKER}{uuid.uuid4().hex}"
-        key, day, token = (
-            SUBMISSION_KEY.search(form),
-            HAPPENED_ON.search(form),
-            CSRF_INPUT.search(form),
-        )
         done = self.post(
             self.me,
             "/evidence/new/",
             {
-                "happened_on": day.group(1) if day else "",
+                "happened_on": _value(HAPPENED_ON, form),
                 "title": marker,
                 "body": f"Written by the mixed benchmark ({visibility}).",
                 "link": "",
                 "shifts": [str(x) for x in chosen],
                 "visibility": visibility,
-                "submission_key": key.group(1) if key else "",
-                "csrfmiddlewaretoken": token.group(1) if token else "",
+                "submission_key": _value(SUBMISSION_KEY, form),
+                "csrfmiddlewaretoken": _value(CSRF_INPUT, form),
                 "next": "",
             },
             WRITE_EVIDENCE,
@@ -349,29 +371,30 @@ class PmUser(MixedUser):
         )
         if done is None:
             return []
-        self.ledger.writes[WRITE_EVIDENCE] += 1
-        shared = visibility == "shared"
-        pm, slugs = self.me.username, [self.shifts[x] for x in chosen]
-        own = ["/evidence/", "/", *(f"/shifts/{s}/" for s in slugs)]
-        mine = [(self.me, path, True) for path in own] + [(self.me, "/packet/", shared)]
-        theirs = [(self.manager, f"/team/{pm}/packet/", shared)] + [
-            (self.manager, f"/team/{pm}/shifts/{s}/", shared) for s in slugs
-        ]
-        for view, path, present in mine + theirs:
-            self.ledger.expect(view.username, path, Expectation(marker, present, WRITE_EVIDENCE))
-        listing = self.read(self.me, done.headers.get("Location", "/evidence/"), "evidence list")
-        found = re.search(rf'href="/evidence/(\d+)/">{marker}<', listing or "")
-        checks = [(v, p, _name(p), 200) for v, p, _ in mine + theirs if p != "/evidence/"]
-        if found:
-            detail = f"/evidence/{found.group(1)}/"
-            status = 200 if shared else 404
-            self.ledger.expect(
-                self.manager.username, detail, Expectation(marker, shared, WRITE_EVIDENCE, status)
-            )
-            checks.append((self.manager, detail, "evidence entry (manager)", status))
-        return checks
+        shared, pm = visibility == "shared", self.me.username
+        slugs = [self.shifts[x] for x in chosen]
+        self.expect(marker, WRITE_EVIDENCE, [Read(self.me, "/evidence/", True)])
+        listing = self.read(self.me, done.headers.get("Location", "/evidence/")) or ""
+        entry = re.search(rf'href="(/evidence/\d+/)">{marker}<', listing)
+        return self.expect(
+            marker,
+            WRITE_EVIDENCE,
+            [
+                Read(self.me, "/", True),
+                *(Read(self.me, f"/shifts/{s}/", True) for s in slugs),
+                Read(self.me, "/packet/", shared),
+                Read(self.manager, f"/team/{pm}/packet/", shared),
+                *(Read(self.manager, f"/team/{pm}/shifts/{s}/", shared) for s in slugs),
+                *(
+                    [Read(self.manager, entry.group(1), shared, 200 if shared else 404)]
+                    if entry
+                    else []
+                ),
+            ],
+        )
 
-    def autosave(self) -> list[tuple[View, str, str, int]]:
+    def autosave(self) -> list[Read]:
+        """One shift's level and note, as the draft page's htmx sends them on a change."""
         slug = self.rng.choice(sorted(self.versions))
         revision, version = self.versions[slug]
         marker = f"{MARKER}{uuid.uuid4().hex}"
@@ -390,68 +413,56 @@ class PmUser(MixedUser):
         )
         if done is None:
             return []
-        self.ledger.writes[WRITE_CHECKIN] += 1
         if found := _hidden(slug, "version").search(done.text or ""):
             self.versions[slug] = (revision, found.group(1))
-        pm = self.me.username
-        checks = [
-            (self.me, self.draft, True),
-            (self.me, f"/shifts/{slug}/", False),
-            (self.manager, f"/team/{pm}/shifts/{slug}/", False),
-        ]
-        for view, path, present in checks:
-            self.ledger.expect(view.username, path, Expectation(marker, present, WRITE_CHECKIN))
-        return [(v, p, _name(p), 200) for v, p, _ in checks]
-
-    def read(self, view: View, path: str, name: str, *, status: int = 200) -> str | None:
-        body = super().read(view, path, name, status=status)
-        if body and path == self.draft:
-            self._remember_versions(body)
-        return body
+        return self.expect(
+            marker,
+            WRITE_CHECKIN,
+            [
+                Read(self.me, self.draft, True),
+                Read(self.me, f"/shifts/{slug}/", False),
+                Read(self.manager, f"/team/{self.me.username}/shifts/{slug}/", False),
+            ],
+        )
 
 
 class ManagerUser(MixedUser):
-    """A manager: reads her team and autosaves her open review; the report reads her pages."""
+    """A manager: reads her team and autosaves her open review of a report; in a second
+    session, that report reads her own pages."""
 
     abstract = True
 
     def on_start(self) -> None:
-        self.cycle_reads = 0
-        actor = self.mixed["managers"][next(self._numbers) % len(self.mixed["managers"])]
-        self.rng = random.Random(f"{SEED}-{actor['username']}")
+        actor = self.start_as(self.mixed["managers"])
         self.slugs = [s["slug"] for s in self.mixed["shifts"]]
-        self.me = self.session_as(actor["username"], main=True)
         self.report = self.session_as(actor["report"])
         self.review = f"/team/{actor['report']}/"
-        self.page = self.read(self.me, self.review, "review") or ""
+        self.read(self.me, self.review)
         if self.on_ready:
             self.on_ready(self)
 
-    def pages(self) -> list[tuple[View, str, str]]:
+    def pages(self) -> list[tuple[View, str]]:
         report = self.report.username
         slug = self.rng.choice(self.slugs)
         return [
-            (self.me, "/team/", "team"),
-            (self.me, self.review, "review"),
-            (self.me, f"/team/{report}/packet/", "report's packet (manager)"),
-            (self.me, f"/team/{report}/shifts/{slug}/", "report's shift (manager)"),
-            (self.report, "/", "dashboard"),
-            (self.report, f"/shifts/{slug}/", "shift"),
+            (self.me, "/team/"),
+            (self.me, self.review),
+            (self.me, f"/team/{report}/packet/"),
+            (self.me, f"/team/{report}/shifts/{slug}/"),
+            (self.report, "/"),
+            (self.report, f"/shifts/{slug}/"),
         ]
 
     @task
     def cycle(self) -> None:
         self.cycle_reads = 0
-        self.read(self.me, "/team/", "team")
-        page = self.read(self.me, self.review, "review")
+        self.read(self.me, "/team/")
+        page = self.read(self.me, self.review)
         self.read_then_fill(self.rate(page) if page else [])
 
-    def rate(self, page: str) -> list[tuple[View, str, str, int]]:
+    def rate(self, page: str) -> list[Read]:
+        """One shift's level and comment, as the review page's htmx sends them."""
         slug = self.rng.choice(self.slugs)
-        revision, version = (
-            _hidden(slug, "revision").search(page),
-            _hidden(slug, "version").search(page),
-        )
         marker = f"{MARKER}{uuid.uuid4().hex}"
         done = self.post(
             self.me,
@@ -459,8 +470,8 @@ class ManagerUser(MixedUser):
             {
                 f"{slug}-level": str(self.rng.randint(1, 5)),
                 f"{slug}-note": f"{marker} comment",
-                f"{slug}-revision": revision.group(1) if revision else "",
-                f"{slug}-version": version.group(1) if version else "",
+                f"{slug}-revision": _value(_hidden(slug, "revision"), page),
+                f"{slug}-version": _value(_hidden(slug, "version"), page),
             },
             WRITE_REVIEW,
             htmx=True,
@@ -468,32 +479,38 @@ class ManagerUser(MixedUser):
         )
         if done is None:
             return []
-        self.ledger.writes[WRITE_REVIEW] += 1
-        checks = [
-            (self.me, self.review, True),
-            (self.report, f"/shifts/{slug}/", False),
-            (self.report, "/packet/", False),
-        ]
-        for view, path, present in checks:
-            self.ledger.expect(view.username, path, Expectation(marker, present, WRITE_REVIEW))
-        return [(v, p, _name(p), 200) for v, p, _ in checks]
+        return self.expect(
+            marker,
+            WRITE_REVIEW,
+            [
+                Read(self.me, self.review, True),
+                Read(self.report, f"/shifts/{slug}/", False),
+                Read(self.report, "/packet/", False),
+            ],
+        )
+
+
+def _value(pattern: re.Pattern[str], page: str) -> str:
+    found = pattern.search(page)
+    return found.group(1) if found else ""
 
 
 def _name(path: str) -> str:
     """The request type of a read, by its page."""
-    if path == "/":
-        return "dashboard"
-    if path == "/packet/":
-        return "own packet"
-    if path.startswith("/check-ins/"):
-        return "check-in draft"
-    if path.startswith("/shifts/"):
-        return "shift"
-    if path.endswith("/packet/"):
-        return "report's packet (manager)"
-    if "/shifts/" in path:
-        return "report's shift (manager)"
-    return "review"
+    names = [
+        (r"/", "dashboard"),
+        (r"/packet/", "own packet"),
+        (r"/evidence/", "evidence list"),
+        (r"/evidence/new/", "evidence form"),
+        (r"/evidence/\d+/", "evidence entry (manager)"),
+        (r"/check-ins/\d+/", "check-in draft"),
+        (r"/shifts/[-\w]+/", "shift"),
+        (r"/team/", "team"),
+        (r"/team/[-\w]+/", "review"),
+        (r"/team/[-\w]+/packet/", "report's packet (manager)"),
+        (r"/team/[-\w]+/shifts/[-\w]+/", "report's shift (manager)"),
+    ]
+    return next((name for pattern, name in names if re.fullmatch(pattern, path)), path)
 
 
 # The run
