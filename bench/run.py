@@ -328,7 +328,9 @@ def _git() -> dict[str, Any]:
 
     changed = [line for line in git("status", "--porcelain").splitlines() if line]
     app_changes = [
-        line for line in changed if not line[3:].startswith(("bench/", "docs/benchmarks.md"))
+        line
+        for line in changed
+        if not line[3:].startswith(("bench/", "docs/benchmarks.md", ".venv"))
     ]
     return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted_app_changes": app_changes}
 
@@ -604,9 +606,10 @@ def _mixed_docs(mixed: dict[str, Any] | None) -> list[str]:
         return []
     users = mixed["users"]
     return [
-        f"Mixed run: {users['MixedPm']} PMs and {users['MixedManager']} managers reading and "
-        f"writing at once for {mixed['seconds']:.0f} s on server A (about one write per ten "
-        f"reads; seed {mixed['seed']}; others' CPU {mixed['other_processes_cpu_pct']:.0f}%).",
+        f"Mixed run, per request type: {users['MixedPm']} PMs and {users['MixedManager']} "
+        f"managers reading and writing at once for {mixed['seconds']:.0f} s on server A "
+        f"(about one write per ten reads; seed {mixed['seed']}; "
+        f"others' CPU {mixed['other_processes_cpu_pct']:.0f}%).",
         "",
         _mixed_table(mixed),
         "",
