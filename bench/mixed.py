@@ -11,8 +11,8 @@ checked on the next read of each page that must show it (or must not).
 - Managers (the review page's, `mgr050`…) autosave a rating and comment on their open review
   of a report (the review page's htmx request). Each holds a second session as that report.
 - Every write carries a marker (`mix-<uuid>`). The write records which viewer's next read of
-  which page must show it and which must not; the reads that follow the write (and every
-  later read) check those expectations. About ten reads follow each write.
+  which page must show it and which must not; that read checks it, and the reads the write
+  calls for come first after it. About ten reads follow each write.
 
 Timings and throughput cover the measured window (after the logins and a warm-up); writes
 and freshness checks are counted over the whole scenario.
@@ -525,13 +525,16 @@ def user_classes(
         "password": password,
         "ledger": ledger,
         "host": host,
-        "_numbers": itertools.count(),
     }
     pms = min(users, len(mixed["pms"]))
     managers = min(users, len(mixed["managers"]))
     return [
-        type("MixedPm", (PmUser,), {**common, "fixed_count": pms}),
-        type("MixedManager", (ManagerUser,), {**common, "fixed_count": managers}),
+        type("MixedPm", (PmUser,), {**common, "fixed_count": pms, "_numbers": itertools.count()}),
+        type(
+            "MixedManager",
+            (ManagerUser,),
+            {**common, "fixed_count": managers, "_numbers": itertools.count()},
+        ),
     ]
 
 
