@@ -572,8 +572,7 @@ def run(
     result = _summary(recorder, ledger, elapsed)
     result |= {
         "users": {c.__name__: c.fixed_count for c in classes},
-        "pms": [p["username"] for p in mixed["pms"][: classes[0].fixed_count]],
-        "managers": [m["username"] for m in mixed["managers"][: classes[1].fixed_count]],
+        "accounts": sorted(ready),
         "seed": SEED,
         "machine_cpu_busy_pct": busy_pct(cpu_before, cpu_after),
         "other_processes_cpu_pct": other_pct((cpu_before, cpu_after), (own_before, own_after)),
