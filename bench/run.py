@@ -1,6 +1,7 @@
 """`make bench`: build the data, serve the app with gunicorn, load it with locust, report.
 
     .venv/bin/python -m bench.run [--rebuild] [--users 4] [--seconds 20] [--only dashboard,…]
+                                  [--mixed-seconds 60] [--only mixed]
     .venv/bin/python -m bench.run --drop        # drop the benchmark database and stop
 
 Steps:
@@ -13,9 +14,12 @@ Steps:
 4. `bench.load` (locust, as a library): each page for N seconds against A alone, the
    baseline page first and last; then one page alternating between A and B.
 5. `bench.scaleout`: writes through one server, reads through both.
-6. The servers stop; `bench_profile` measures SQL against Python time per page and runs
-   EXPLAIN ANALYZE on the slowest queries.
-7. The table is printed, the results written to bench/results/results.json (git-ignored), and
+6. `bench.mixed` (locust): PMs and managers read and write at once against A, each write's
+   marker checked on the next read of every page that must (or must not) show it.
+7. The servers stop; `bench_prepare` again, undoing the mixed scenario's writes; then
+   `bench_profile` measures SQL against Python time per page and runs EXPLAIN ANALYZE on the
+   slowest queries.
+8. The table is printed, the results written to bench/results/results.json (git-ignored), and
    docs/benchmarks.md's results section rewritten (unless --no-docs).
 
 DATABASE_URL from the environment is ignored on purpose: the benchmark drops and creates its
@@ -60,13 +64,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", 4)))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 20)))
     parser.add_argument("--warmup", type=float, default=float(os.environ.get("BENCH_WARMUP", 3)))
-    parser.add_argument("--only", default=os.environ.get("BENCH_ONLY"), help="Pages to run.")
+    parser.add_argument(
+        "--only", default=os.environ.get("BENCH_ONLY"), help="Pages to run (or `mixed`)."
+    )
+    parser.add_argument(
+        "--mixed-seconds",
+        type=float,
+        default=float(os.environ.get("BENCH_MIXED_SECONDS", 60)),
+        help="Measured seconds of the mixed read/write scenario (0 skips it).",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port-a", type=int, default=8001)
     parser.add_argument("--port-b", type=int, default=8002)
     parser.add_argument("--no-docs", action="store_true", help="Leave docs/benchmarks.md alone.")
     parser.add_argument("--no-profile", action="store_true", help="Skip bench_profile.")
     args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
+    pages_only = sorted(only - {"mixed"}) if only else None
+    run_pages = only is None or bool(pages_only)
+    run_mixed = args.mixed_seconds > 0 and (only is None or "mixed" in only)
 
     started = time.perf_counter()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -105,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     a, b = f"http://127.0.0.1:{args.port_a}", f"http://127.0.0.1:{args.port_b}"
     servers: list[subprocess.Popen] = []
     load_path = RESULTS / "load.json"
+    mixed_path = RESULTS / "mixed.json"
+    load: dict[str, Any] = {"runs": [], "alternating": None}
+    scale: dict[str, Any] = {"ok": True, "steps": [], "skipped": True}
+    mixed = None
     try:
         print(f"== gunicorn A {a} and B {b}, {args.workers} workers each", flush=True)
         for name, port in (("a", args.port_a), ("b", args.port_b)):
@@ -112,33 +132,48 @@ def main(argv: list[str] | None = None) -> int:
         for url in (a, b):
             _wait_healthy(url, servers)
 
-        print("== load (locust)", flush=True)
-        t = time.perf_counter()
-        load_args = ["--plan", str(plan_path), "--out", str(load_path), "--host", a]
-        load_args += ["--alt-host", b, "--users", str(args.users)]
-        load_args += ["--seconds", str(args.seconds), "--warmup", str(args.warmup)]
-        if args.only:
-            load_args += ["--only", args.only]
         load_env = {
             **env,
             "BENCH_SERVER_PIDS": ",".join(str(s.pid) for s in servers),
             "BENCH_DATABASE_NAME": env["DATABASE_URL"].rsplit("/", 1)[-1].split("?")[0],
         }
-        subprocess.run([PY, "-m", "bench.load", *load_args], cwd=ROOT, env=load_env, check=True)  # noqa: S603
-        timings["load"] = time.perf_counter() - t
+        if run_pages:
+            print("== load (locust)", flush=True)
+            t = time.perf_counter()
+            load_args = ["--plan", str(plan_path), "--out", str(load_path), "--host", a]
+            load_args += ["--alt-host", b, "--users", str(args.users)]
+            load_args += ["--seconds", str(args.seconds), "--warmup", str(args.warmup)]
+            if pages_only:
+                load_args += ["--only", ",".join(pages_only)]
+            _python(load_env, "bench.load", *load_args)
+            load = json.loads(load_path.read_text(encoding="utf-8"))
+            timings["load"] = time.perf_counter() - t
 
-        print("== scale-out: writes through one server, reads through both", flush=True)
-        from bench import scaleout
+            print("== scale-out: writes through one server, reads through both", flush=True)
+            from bench import scaleout
 
-        t = time.perf_counter()
-        scale = scaleout.run(a, b, plan["scaleout"], plan["password"])
-        timings["scaleout"] = time.perf_counter() - t
+            t = time.perf_counter()
+            scale = scaleout.run(a, b, plan["scaleout"], plan["password"])
+            timings["scaleout"] = time.perf_counter() - t
+
+        if run_mixed:
+            print("== mixed: PMs and managers reading and writing at once", flush=True)
+            t = time.perf_counter()
+            mixed_args = ["--plan", str(plan_path), "--out", str(mixed_path), "--host", a]
+            mixed_args += ["--users", str(args.users), "--warmup", str(args.warmup)]
+            mixed_args += ["--seconds", str(args.mixed_seconds)]
+            _python(load_env, "bench.mixed", *mixed_args)
+            mixed = json.loads(mixed_path.read_text(encoding="utf-8"))
+            timings["mixed"] = time.perf_counter() - t
     finally:
         for server in servers:
             _stop(server)
 
     profile = None
-    if not args.no_profile:
+    if run_mixed:
+        print("== undo the mixed scenario's writes", flush=True)
+        _manage(env, "bench_prepare", "--out", str(plan_path), "--actors", str(args.users))
+    if run_pages and not args.no_profile:
         print("== profile (one request at a time, in-process)", flush=True)
         t = time.perf_counter()
         profile_path = RESULTS / "profile.json"
@@ -146,9 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         profile = json.loads(profile_path.read_text(encoding="utf-8"))
         timings["profile"] = time.perf_counter() - t
 
-    load = json.loads(load_path.read_text(encoding="utf-8"))
     timings["total"] = time.perf_counter() - started
     results = _results(args, env, data_summary, plan, load, scale, profile, timings)
+    results["mixed"] = mixed
     results["machine"]["cpu_busy_pct_before_start"] = background
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -158,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     print()
     print(_verdict(results))
+    if mixed:
+        print()
+        print(_mixed_table(mixed))
     if results.get("profile"):
         print()
         print(_profile_table(results))
@@ -165,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         _write_docs(results, table)
         print(f"Results section of {DOCS.relative_to(ROOT)} rewritten.")
     print(f"Results: {(RESULTS / 'results.json').relative_to(ROOT)}")
-    return 0 if scale["ok"] else 1
+    return 0 if scale["ok"] and (mixed is None or mixed["ok"]) else 1
 
 
 # Processes
@@ -197,6 +235,10 @@ def _background_cpu(seconds: float = 3.0) -> float:
 
 def _manage(env: dict[str, str], *command: str) -> None:
     subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def _python(env: dict[str, str], module: str, *args: str) -> None:
+    subprocess.run([PY, "-m", module, *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 def _gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
@@ -286,7 +328,9 @@ def _git() -> dict[str, Any]:
 
     changed = [line for line in git("status", "--porcelain").splitlines() if line]
     app_changes = [
-        line for line in changed if not line[3:].startswith(("bench/", "docs/benchmarks.md"))
+        line
+        for line in changed
+        if not line[3:].startswith(("bench/", "docs/benchmarks.md", ".venv"))
     ]
     return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted_app_changes": app_changes}
 
@@ -303,7 +347,7 @@ def _results(
 ) -> dict[str, Any]:
     runs = load["runs"]
     baselines = [r for r in runs if r["name"] == "baseline"]
-    baseline_rps = sum(r["rps"] for r in baselines) / len(baselines)
+    baseline_rps = sum(r["rps"] for r in baselines) / len(baselines) if baselines else 0
     by_name = {p["name"]: p for p in (profile or {}).get("pages", [])}
     pages = []
     for i, run in enumerate(runs):
@@ -356,6 +400,7 @@ def _results(
             "worker_class": "sync",
             "database": _redacted(env["DATABASE_URL"]),
             "targets": {"min_ratio": MIN_RATIO, "max_p95_ms": MAX_P95_MS},
+            "mixed_seconds": args.mixed_seconds,
         },
         "data": data_summary,
         "dataset": plan["dataset"],
@@ -376,6 +421,9 @@ def _queries(values: list[int]) -> str:
 
 def _table(results: dict[str, Any]) -> str:
     base = results["baseline"]
+    if not base["runs"]:
+        return ""
+
     rows = [
         "| page | rps | p50 ms | p95 ms | queries | SQL ms (p50) | baseline rps | ratio | targets "
         "| others' CPU |",
@@ -419,6 +467,35 @@ def _table(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def _mixed_table(mixed: dict[str, Any]) -> str:
+    rows = [
+        "| request | kind | requests | rps | p50 ms | p95 ms | failures |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for t in mixed["types"]:
+        rows.append(
+            f"| {t['name']} | {t['kind']} | {t['requests']} | {t['rps']:.1f} | "
+            f"{t['p50_ms']:.1f} | {t['p95_ms']:.1f} | {t['failures']} |"
+        )
+    rows.append(
+        f"| **all** | {mixed['reads']} reads, {mixed['writes']} writes | {mixed['requests']} | "
+        f"{mixed['rps']:.1f} | — | — | {mixed['failures']} |"
+    )
+    return "\n".join(rows)
+
+
+def _mixed_verdict(mixed: dict[str, Any]) -> str:
+    users = mixed["users"]
+    state = "passed" if mixed["ok"] else "FAILED"
+    return (
+        f"Mixed run: {state}. {users['MixedPm']} PMs and {users['MixedManager']} managers for "
+        f"{mixed['seconds']:.0f} s: {mixed['rps']:.1f} requests/s, "
+        f"{sum(mixed['writes_total'].values())} writes, {mixed['reads_checked']} reads checked "
+        f"for freshness ({mixed['checks']} markers), {mixed['stale_reads']} stale reads, "
+        f"{mixed['failures']} failures."
+    )
+
+
 def _profile_table(results: dict[str, Any]) -> str:
     profile = results.get("profile")
     if not profile:
@@ -453,6 +530,9 @@ def _verdict(results: dict[str, Any]) -> str:
         p for p in pages if not (p["meets_ratio"] and p["meets_p95"] and p["constant_queries"])
     ]
     scale = results["scaleout"]
+    mixed = results.get("mixed")
+    if not results["baseline"]["runs"]:
+        return _mixed_verdict(mixed) if mixed else "Nothing was measured."
     lines = [
         f"Baseline: {results['baseline']['rps']:.0f} requests/s (mean of "
         f"{len(results['baseline']['runs'])} runs, one before and after each page; each "
@@ -462,6 +542,8 @@ def _verdict(results: dict[str, Any]) -> str:
         f"Scale-out check: {'passed' if scale['ok'] else 'FAILED'} "
         f"({sum(s['ok'] for s in scale['steps'])}/{len(scale['steps'])} steps).",
     ]
+    if mixed:
+        lines.append(_mixed_verdict(mixed))
     return "\n".join(lines)
 
 
@@ -498,6 +580,7 @@ def _write_docs(results: dict[str, Any], table: str) -> None:
             "",
             _verdict(results).replace("\n", "  \n"),
             "",
+            *_mixed_docs(results.get("mixed")),
             "One request at a time, in-process (`bench_profile`, after the load): where the "
             "time goes. Python is everything that is not waiting for SQL: the view, the ORM "
             "building objects, template rendering.",
@@ -516,6 +599,21 @@ def _write_docs(results: dict[str, Any], table: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     DOCS.write_text(text, encoding="utf-8")
+
+
+def _mixed_docs(mixed: dict[str, Any] | None) -> list[str]:
+    if not mixed:
+        return []
+    users = mixed["users"]
+    return [
+        f"Mixed run, per request type: {users['MixedPm']} PMs and {users['MixedManager']} "
+        f"managers reading and writing at once for {mixed['seconds']:.0f} s on server A "
+        f"(about one write per ten reads; seed {mixed['seed']}; "
+        f"others' CPU {mixed['other_processes_cpu_pct']:.0f}%).",
+        "",
+        _mixed_table(mixed),
+        "",
+    ]
 
 
 def _redacted(url: str) -> str:

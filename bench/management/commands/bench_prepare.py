@@ -4,7 +4,8 @@ Run after `bench_data`. It
 - checks that the benchmark password still logs in (and rehashes it if the password
   hashers changed since the build);
 - clears what an earlier run left behind: sessions, login throttling records, the scale-out
-  check's draft check-in and evidence;
+  check's draft check-in and evidence, and the mixed scenario's evidence (and the
+  notifications it sent), draft check-ins and review ratings;
 - makes sure each manager on the review page has an open draft review of her report (started
   by the app's own `review_start`, empty: every review is rated blind);
 - makes sure each of those managers has an open 1:1 with a third report, with talking points,
@@ -37,6 +38,7 @@ from transitions.models import (
     Notification,
     NotificationKind,
     OneOnOne,
+    Review,
     Shift,
 )
 
@@ -45,6 +47,8 @@ ACTORS = 4
 #: The scale-out check writes as this person (used by no page).
 SCALEOUT_USER = data.pm_username(data.PEOPLE - data.MANAGERS)
 SCALEOUT_TITLE = "bench scale-out check"
+#: The mixed scenario's evidence titles (and notes and comments) start with this.
+MIXED_MARKER = "mix-"
 #: Notifications per PM: more than one page of /notifications/ (the list pages by 25).
 NOTIFICATIONS = 60
 
@@ -63,9 +67,14 @@ class Command(BaseCommand):
         self._password()
         self._reset()
         n = options["actors"]
-        pms = list(User.objects.filter(username__startswith="pm").order_by("username")[:n])
+        pms = list(
+            User.objects.filter(username__startswith="pm")
+            .select_related("manager")
+            .order_by("username")[:n]
+        )
         shifts = list(Shift.objects.of_framework(framework).active().in_order())
         managers = self._managers_of(10, n)
+        self._reset_mixed(pms, managers)
         big = User.objects.get(username=data.BIG_MANAGER)
         head = User.objects.get(username=data.ORG_HEAD)
         if (size := User.objects.under(head).count()) != data.ORG_SIZE:
@@ -157,6 +166,12 @@ class Command(BaseCommand):
                 "title": SCALEOUT_TITLE,
                 "shifts": [{"id": s.pk, "slug": s.slug} for s in shifts[:2]],
             },
+            "mixed": {
+                "marker": MIXED_MARKER,
+                "pms": [{"username": pm.username, "manager": pm.manager.username} for pm in pms],
+                "managers": [{"username": m.username, "report": r.username} for m, r in reviewed],
+                "shifts": [{"id": s.pk, "slug": s.slug} for s in shifts],
+            },
             "server_settings": {
                 "DEBUG": settings.DEBUG,
                 "SESSION_ENGINE": settings.SESSION_ENGINE,
@@ -247,3 +262,26 @@ class Command(BaseCommand):
         person = User.objects.get(username=SCALEOUT_USER)
         CheckIn.objects.of(person).drafts().delete()
         Evidence.objects.by(person).filter(title__startswith=SCALEOUT_TITLE).delete()
+
+    def _reset_mixed(self, pms: list[User], managers: list[User]) -> None:
+        """Undo the mixed scenario's writes: its evidence (found by title) and the
+        notifications sharing it sent, the PMs' draft check-ins, and the ratings of the
+        managers' open reviews (the review is discarded; the plan starts an empty one)."""
+        evidence = Evidence.objects.filter(author__in=pms, title__startswith=MIXED_MARKER)
+        ids = list(evidence.values_list("pk", flat=True))
+        notified, _ = Notification.objects.filter(
+            kind=NotificationKind.EVIDENCE_SHARED, actor__in=pms, target_id__in=ids
+        ).delete()
+        evidence.delete()
+        checkins = CheckIn.objects.filter(person__in=pms).drafts()
+        drafts = checkins.count()
+        checkins.delete()
+        reviews = Review.objects.drafts().filter(manager__in=managers, ratings__isnull=False)
+        rated = list(reviews.distinct())
+        for review in rated:
+            services.review_discard(review=review)
+        if ids or drafts or rated:
+            self.stdout.write(
+                f"Undid the mixed scenario: {len(ids)} evidence entries ({notified} "
+                f"notifications), {drafts} draft check-ins, {len(rated)} rated review drafts."
+            )
