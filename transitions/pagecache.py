@@ -1,8 +1,8 @@
 """Rendered pages, kept and served again until something they show is written.
 
-A page's main content (what `{% block content %}` renders, and its title) is cached under a
-key made of: the page, its full path, the viewer, today's date, the code's templates, and the
-version token of every person the page may show (transitions/versions.py: database triggers
+A rendered page is cached under a key made of: the page, its full path, the viewer, today's
+date, a fingerprint of the code and templates, and the version token of every person the page
+may show (transitions/versions.py: database triggers
 give a person a new token in the same transaction as any write about her). Nothing expires by
 time; a write makes the next request compute a new key, so no page is ever stale, and a key
 names its viewer, so no cached content is ever served to someone else.
@@ -17,10 +17,13 @@ before the cache is asked.
 Tokens are read before the data a page is built from: a write that commits in between gives
 its data to a key that nobody will read again, never old data to the new key.
 
-What differs per request is never cached: the layout (navigation, unread count, messages),
-the CSRF token (kept as a placeholder and filled in for each response) and forms' one-time
-submission keys (a fresh one for each response, so two submissions are never taken for one).
-Only full-page GET answers with status 200 are cached; htmx partials and errors are not.
+The layout is part of the page: what its navigation shows (her name, the Team and
+Organisation links, the unread count) is in her own token too — her account, her reports and
+their reports, her notifications all move it. What differs per request is never cached: the
+CSRF token (kept as a placeholder and filled in for each response), forms' one-time submission
+keys (a fresh one for each response, so two submissions are never taken for one) and flash
+messages (a page showing one is not cached). Only GET answers with status 200 are cached;
+htmx partials, redirects and errors are not.
 """
 
 from __future__ import annotations
@@ -34,15 +37,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import caches
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
 
 from leadership.models import User
 from transitions import versions
@@ -56,11 +58,6 @@ class _Secrets:
     def csrf(self) -> str:
         """Stands for the CSRF token in cached HTML; unguessable, the same on every server."""
         return salted_hmac("pagecache.csrf", "placeholder").hexdigest()[:40]
-
-    @cached_property
-    def mark(self) -> str:
-        """Brackets the title and content in a page rendered for the cache."""
-        return "<!--" + salted_hmac("pagecache.mark", "").hexdigest()[:24] + "-->"
 
     @cached_property
     def code(self) -> str:
@@ -124,12 +121,11 @@ def _fill(html: str, request: HttpRequest) -> str:
 
 
 def capture(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: while a page is rendered for the cache, the marks around its title
-    and content, and a placeholder in place of the CSRF token (listed after Django's csrf
-    processor, so it wins)."""
+    """Context processor: while a page is rendered for the cache, a placeholder in place of
+    the CSRF token (listed after Django's csrf processor, so it wins)."""
     if not getattr(request, "page_cache_capture", False):
         return {}
-    return {"page_cache_mark": mark_safe(_secrets.mark), "csrf_token": _secrets.csrf}  # noqa: S308
+    return {"csrf_token": _secrets.csrf}
 
 
 def page(
@@ -140,17 +136,22 @@ def page(
     people: Iterable[int | None] = (),
     reports: bool = False,
     under: bool = False,
-    nav: str = "",
 ) -> HttpResponse:
-    """Answer with `build()` — or, for a GET, with the title and content it rendered before
-    for the same key, without calling it at all. A `build()` answer other than a full page
-    with status 200 (a redirect, an error, an htmx partial) is passed on and not kept.
+    """Answer with `build()` — or, for a GET, with the page it rendered before for the same
+    key, without calling it at all. A `build()` answer other than an HTML page with status
+    200 (a redirect, an error, a download) is passed on and not kept, and so is a page that
+    shows a flash message (it is for this request only).
 
     `people`: whose data the page shows besides the viewer's own; `reports`: it shows her
     direct reports'; `under`: everyone's under her at any depth."""
     viewer = request.user
     people = [p for p in people if p is not None]
-    if not settings.PAGE_CACHE_ALIAS or request.method != "GET" or request.htmx:
+    if (
+        not settings.PAGE_CACHE_ALIAS
+        or request.method != "GET"
+        or request.htmx
+        or len(messages.get_messages(request))
+    ):
         return build()
     tokens = _tokens(viewer, people, reports=reports, under=under)
     if viewer.pk not in tokens or any(p not in tokens for p in people):
@@ -158,10 +159,7 @@ def page(
     key = _key(request, name, tokens)
     cached = _cache().get(key)
     if cached is not None:
-        title, body = cached
-        parts = {"cached_title": mark_safe(title), "cached_body": mark_safe(body)}  # noqa: S308
-        html = render_to_string("cached_page.html", {**parts, "nav": nav}, request)
-        return HttpResponse(_fill(html, request))
+        return HttpResponse(_fill(cached, request))
     request.page_cache_capture = True  # type: ignore[attr-defined]
     try:
         response = build()
@@ -169,8 +167,8 @@ def page(
         request.page_cache_capture = False  # type: ignore[attr-defined]
     if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
         return response
-    parts = response.content.decode().split(_secrets.mark)
-    if response.status_code == 200 and len(parts) == 5:
-        _cache().set(key, (parts[1], parts[3]), settings.PAGE_CACHE_SECONDS)
-    response.content = _fill("".join(parts), request)
+    html = response.content.decode()
+    if response.status_code == 200:
+        _cache().set(key, html, settings.PAGE_CACHE_SECONDS)
+    response.content = _fill(html, request)
     return response

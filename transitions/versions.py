@@ -25,8 +25,13 @@ EVERYONE = "*"
 # Table → the people a row of it is about, as SQL expressions over the row `R` (NEW or OLD):
 # a column, or a SELECT of person ids. EVERYONE moves every token.
 SOURCES: dict[str, tuple[str, ...] | str] = {
+    # Her account; her reports (her name is on their pages); her manager and his manager
+    # (their navigation offers Team and Organisation while they have reports, reports of
+    # reports); whoever asked her for feedback (her name is on the answers).
     "leadership_user": (
         "R.id",
+        "R.manager_id",
+        "SELECT manager_id FROM leadership_user WHERE id = R.manager_id",
         "SELECT id FROM leadership_user WHERE manager_id = R.id",
         "SELECT requester_id FROM transitions_feedbackrequest WHERE recipient_id = R.id",
     ),
@@ -61,15 +66,15 @@ SOURCES: dict[str, tuple[str, ...] | str] = {
         ),
     ),
     "transitions_feedbackrequest": ("R.requester_id", "R.recipient_id"),
+    "transitions_notification": ("R.recipient_id",),
     "transitions_feedbackrequestshift": (
         "SELECT requester_id FROM transitions_feedbackrequest WHERE id = R.request_id",
     ),
 }
 
-# Tables no cached page reads (the navigation's unread count is not cached).
+# Tables no cached page reads.
 NOT_SHOWN_ON_CACHED_PAGES = frozenset(
     {
-        "transitions_notification",
         "transitions_notificationpreference",
         "transitions_personversion",
         "leadership_invitation",

@@ -50,7 +50,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
 def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft is a form (saving all ratings without JavaScript); a submitted one is history."""
     if request.method == "GET":
-        return pagecache.page(request, "checkin", lambda: _get(request, pk), nav="checkins")
+        return pagecache.page(request, "checkin", lambda: _get(request, pk))
     checkin = access.checkin_for(request.user, pk)
     if not checkin.is_draft:
         return _submitted_page(request, checkin, refused=True)

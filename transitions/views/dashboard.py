@@ -37,9 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The PM's home: where she stands, how it moved, what she focuses on, what is due. For a
     manager, her team comes first: who is due a check-in, which reviews are in progress and
     which await acknowledgement; her own dashboard follows."""
-    return pagecache.page(
-        request, "dashboard", lambda: _page(request), reports=True, nav="dashboard"
-    )
+    return pagecache.page(request, "dashboard", lambda: _page(request), reports=True)
 
 
 def _page(request: HttpRequest) -> HttpResponse:

@@ -33,7 +33,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     PostgreSQL the best matches of a text search first."""
     if request.htmx and not request.htmx.boosted:
         return _evidence_list(request)
-    return pagecache.page(request, "evidence", lambda: _evidence_list(request), nav="evidence")
+    return pagecache.page(request, "evidence", lambda: _evidence_list(request))
 
 
 def _evidence_list(request: HttpRequest) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from transitions import access, notifications
+from transitions import access, notifications, pagecache
 from transitions.models import EmailChoice, Notification
 
 PAGE_SIZE = 20
@@ -21,6 +21,12 @@ PAGE_SIZE = 20
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     """My notifications, newest first, a page at a time."""
+    if request.htmx and not request.htmx.boosted:
+        return _list(request)
+    return pagecache.page(request, "notifications", lambda: _list(request))
+
+
+def _list(request: HttpRequest) -> HttpResponse:
     mine = Notification.objects.for_recipient(request.user)
     page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
     items = [

@@ -52,7 +52,6 @@ def one_on_one_agenda(request: HttpRequest, username: str) -> HttpResponse:
         "one-on-one",
         lambda: _agenda(request, pair),
         people=[pair.manager.pk, pair.person.pk],
-        nav="one_on_ones",
     )
 
 

@@ -28,7 +28,7 @@ def _org_url(chosen: dict[str, str], page: int = 1) -> str:
 def org_view(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         return _org_page(request)
-    return pagecache.page(request, "org", lambda: _org_page(request), under=True, nav="org")
+    return pagecache.page(request, "org", lambda: _org_page(request), under=True)
 
 
 def _org_page(request: HttpRequest) -> HttpResponse:

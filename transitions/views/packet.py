@@ -28,7 +28,6 @@ def packet_response(
         "packet",
         lambda: _packet(request, person, include_private=include_private, for_manager=for_manager),
         people=[person.pk],
-        nav="team" if for_manager else "packet",
     )
 
 

@@ -15,7 +15,7 @@ from transitions.models import CheckIn, Evidence, Rating, Review, ReviewRating
 @require_GET
 def shift_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One shift: wording and guidance, my rating history and notes, my evidence timeline."""
-    return pagecache.page(request, "shift", lambda: _page(request, slug), nav="framework")
+    return pagecache.page(request, "shift", lambda: _page(request, slug))
 
 
 def _page(request: HttpRequest, slug: str) -> HttpResponse:

@@ -31,7 +31,7 @@ def team(request: HttpRequest) -> HttpResponse:
         context = {"rows": rows, "sort": sort, "nav": "team"}
         return render(request, "transitions/team.html", context)
 
-    return pagecache.page(request, "team", build, reports=True, nav="team")
+    return pagecache.page(request, "team", build, reports=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +40,7 @@ def review(request: HttpRequest, username: str) -> HttpResponse:
     report = access.report_for(request.user, username)
     if request.method == "GET":
         return pagecache.page(
-            request, "review", lambda: _review_get(request, report), people=[report.pk], nav="team"
+            request, "review", lambda: _review_get(request, report), people=[report.pk]
         )
     draft = _open_draft(request, report)
     if draft is None:
