@@ -1212,3 +1212,18 @@ class PersonVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.token}"
+
+
+class ReportingLines(models.Model):
+    """One row: a token that changes, in the same transaction, whenever anyone's manager or
+    active state changes, or someone joins or leaves — whenever who is under whom may have
+    changed. Database triggers set it (migration 0020); the page cache keys the list of
+    people under a Head of Product by it."""
+
+    token = models.BigIntegerField()
+
+    class Meta:
+        verbose_name_plural = "reporting lines"
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -107,12 +107,24 @@ def _key(request: HttpRequest, name: str, people_tokens: dict[int, int]) -> str:
 
 
 def _tokens(viewer: User, people: Iterable[int], *, reports: bool, under: bool) -> dict[int, int]:
-    condition = Q(person=viewer.pk) | Q(person__in=list(people))
+    condition = Q(person=viewer.pk) | Q(person__in=[*people, *(_under(viewer) if under else ())])
     if reports:
         condition |= Q(person__manager=viewer.pk)
-    if under:
-        condition |= Q(person__in=User.objects.under(viewer).values("pk"))
     return dict(PersonVersion.objects.filter(condition).values_list("person_id", "token"))
+
+
+def _under(viewer: User) -> list[int]:
+    """Everyone under the viewer at any depth, kept by the reporting lines' token: walking
+    the lines costs a recursive query, reading the token one row."""
+    lines = versions.lines_token()
+    if lines is None:
+        return list(User.objects.under(viewer).values_list("pk", flat=True))
+    key = f"under:{viewer.pk}:{lines}"
+    found = _cache().get(key)
+    if found is None:
+        found = list(User.objects.under(viewer).values_list("pk", flat=True))
+        _cache().set(key, found, settings.PAGE_CACHE_SECONDS)
+    return found
 
 
 def _fill(html: str, request: HttpRequest) -> str:

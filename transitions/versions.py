@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from transitions.models import PersonVersion
+from transitions.models import PersonVersion, ReportingLines
 
 EVERYONE = "*"
 
@@ -77,6 +77,7 @@ NOT_SHOWN_ON_CACHED_PAGES = frozenset(
     {
         "transitions_notificationpreference",
         "transitions_personversion",
+        "transitions_reportinglines",
         "leadership_invitation",
     }
 )
@@ -147,6 +148,50 @@ def fill_sql(vendor: str) -> str:
         f"INSERT INTO {_TABLE} (person_id, token) SELECT id, {_RANDOM[vendor]} "  # noqa: S608
         f"FROM leadership_user WHERE id NOT IN (SELECT person_id FROM {_TABLE})"
     )
+
+
+_LINES = "transitions_reportinglines"
+_LINES_FUNCTION = "transitions_reporting_lines_changed"
+
+
+def lines_create_sql(vendor: str) -> list[str]:
+    """Triggers giving the reporting lines a new token when someone joins or leaves, or a
+    manager or active state changes."""
+    bump = f"UPDATE {_LINES} SET token = {_RANDOM[vendor]};"  # noqa: S608 — our constants
+    if vendor == "sqlite":
+        changed = "OLD.manager_id IS NOT NEW.manager_id OR OLD.is_active IS NOT NEW.is_active"
+        return [
+            f"CREATE TRIGGER {_LINES}_insert AFTER INSERT ON leadership_user BEGIN {bump} END",
+            f"CREATE TRIGGER {_LINES}_delete AFTER DELETE ON leadership_user BEGIN {bump} END",
+            f"CREATE TRIGGER {_LINES}_update AFTER UPDATE ON leadership_user "
+            f"WHEN {changed} BEGIN {bump} END",
+        ]
+    changed = (
+        "OLD.manager_id IS DISTINCT FROM NEW.manager_id "
+        "OR OLD.is_active IS DISTINCT FROM NEW.is_active"
+    )
+    return [
+        f"CREATE FUNCTION {_LINES_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {bump} RETURN NULL; END $$",
+        f"CREATE TRIGGER {_LINES}_insert_delete AFTER INSERT OR DELETE ON leadership_user "
+        f"FOR EACH ROW EXECUTE FUNCTION {_LINES_FUNCTION}()",
+        f"CREATE TRIGGER {_LINES}_update AFTER UPDATE ON leadership_user FOR EACH ROW "
+        f"WHEN ({changed}) EXECUTE FUNCTION {_LINES_FUNCTION}()",
+    ]
+
+
+def lines_drop_sql(vendor: str) -> list[str]:
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {_LINES}_{e}" for e in ("insert", "delete", "update")]
+    return [
+        f"DROP TRIGGER IF EXISTS {_LINES}_insert_delete ON leadership_user",
+        f"DROP TRIGGER IF EXISTS {_LINES}_update ON leadership_user",
+        f"DROP FUNCTION IF EXISTS {_LINES_FUNCTION}()",
+    ]
+
+
+def lines_token() -> int | None:
+    return ReportingLines.objects.values_list("token", flat=True).first()
 
 
 def tokens(people: QuerySet | Iterable[int]) -> dict[int, int]:

@@ -471,8 +471,9 @@ def test_the_query_count_is_constant_in_the_number_of_people(
         # latest check-in, review and shared evidence, 5 those check-ins' ratings, 6 those
         # reviews' ratings, 7 the backed shifts, 8 her open reviews (blind rule), 9 self
         # averages by quarter, 10 manager averages by quarter, 11 nav (framework: cached),
-        # 12 the version tokens of everyone in her organisation (page cache)
-        with django_assert_num_queries(12):
+        # 12 the reporting lines' token, 13 who is under her (both: to key the page cache),
+        # 14 the version tokens of everyone in her organisation (page cache)
+        with django_assert_num_queries(14):
             response = head_client.get("/org/")
         # The heatmap alone (htmx) has no navigation: 10
         with django_assert_num_queries(10):

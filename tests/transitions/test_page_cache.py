@@ -388,7 +388,7 @@ def test_a_cached_page_costs_its_access_check_and_the_tokens(world: World) -> No
         ("manager", "/team/"): 3,
         ("manager", "/team/priya/"): 4,
         ("manager", "/team/priya/packet/"): 4,
-        ("head", "/org/"): 3,
+        ("head", "/org/"): 4,
         ("pm", "/notifications/"): 3,
     }
     counts = {}
@@ -528,3 +528,17 @@ def test_a_flash_message_is_shown_once_and_never_cached(world: World) -> None:
     assert "Deleted “Private entry”." not in again
     assert "Private entry" not in again
     assert world.get("pm", "/evidence/")[1] == again
+
+
+def test_the_reporting_lines_token_moves_with_who_is_under_whom(world: World) -> None:
+    before = versions.lines_token()
+    world.pm.first_name = "Renamed"
+    world.pm.save()
+    assert versions.lines_token() == before
+    world.pm.manager = world.head
+    world.pm.save()
+    moved = versions.lines_token()
+    assert moved != before
+    world.other_pm.is_active = False
+    world.other_pm.save()
+    assert versions.lines_token() != moved
