@@ -91,7 +91,7 @@ def _cache() -> Any:
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def _key(request: HttpRequest, name: str, people_tokens: dict[int, int]) -> str:
+def _key(request: HttpRequest, name: str, tokens: str) -> str:
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
     return ":".join(
         (
@@ -100,17 +100,26 @@ def _key(request: HttpRequest, name: str, people_tokens: dict[int, int]) -> str:
             name,
             str(request.user.pk),
             timezone.localdate().isoformat(),
-            versions.digest(people_tokens),
+            tokens,
             path,
         )
     )
 
 
-def _tokens(viewer: User, people: Iterable[int], *, reports: bool, under: bool) -> dict[int, int]:
-    condition = Q(person=viewer.pk) | Q(person__in=[*people, *(_under(viewer) if under else ())])
+def _tokens(viewer: User, people: list[int], *, reports: bool, under: bool) -> str | None:
+    """The key's part for the people a page shows: the viewer, `people`, her reports or
+    everyone under her — or None when one of them has no token."""
+    if under:
+        everyone = sorted({viewer.pk, *people, *_under(viewer)})
+        count, summary = versions.summary(everyone)
+        return f"{len(everyone)}:{summary}" if count == len(everyone) else None
+    condition = Q(person=viewer.pk) | Q(person__in=people)
     if reports:
         condition |= Q(person__manager=viewer.pk)
-    return dict(PersonVersion.objects.filter(condition).values_list("person_id", "token"))
+    found = dict(PersonVersion.objects.filter(condition).values_list("person_id", "token"))
+    if viewer.pk not in found or any(p not in found for p in people):
+        return None
+    return versions.digest(found)
 
 
 def _under(viewer: User) -> list[int]:
@@ -166,7 +175,7 @@ def page(
     ):
         return build()
     tokens = _tokens(viewer, people, reports=reports, under=under)
-    if viewer.pk not in tokens or any(p not in tokens for p in people):
+    if tokens is None:
         return build()
     key = _key(request, name, tokens)
     cached = _cache().get(key)
