@@ -152,7 +152,8 @@ else:
 # Rendered pages (transitions/pagecache.py), keyed by the version tokens of the people they
 # show, which database triggers move with every write: nothing expires by time, and a server
 # with a cache of its own (no Redis) is as correct as one sharing Redis, only colder.
-# DJANGO_PAGE_CACHE=0 turns it off (every page is then rendered for each request).
+# DJANGO_PAGE_CACHE=0 turns it off (every page is then rendered for each request); it is off by
+# default with DEBUG, where an edited template shows on the next reload.
 if REDIS_URL:
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -165,7 +166,7 @@ else:
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_PAGE_CACHE_ENTRIES", 2000)},
     }
-PAGE_CACHE_ALIAS = "pages" if env_bool("DJANGO_PAGE_CACHE", default=True) else ""
+PAGE_CACHE_ALIAS = "pages" if env_bool("DJANGO_PAGE_CACHE", default=not DEBUG) else ""
 # Only to bound memory: an entry is never stale, so this is not what keeps pages fresh.
 PAGE_CACHE_SECONDS = 7 * 24 * 3600
 
