@@ -108,11 +108,16 @@ def _name(table: str) -> str:
 def create_sql(vendor: str, table: str, sources: tuple[str, ...] | str) -> list[str]:
     """The statements that create the trigger(s) moving tokens on writes to `table`."""
     name = _name(table)
-    inserted = (
-        f"INSERT INTO {_TABLE} (person_id, token) VALUES (NEW.id, {_RANDOM[vendor]});"  # noqa: S608
-        if table == "leadership_user"
-        else _bump(vendor, sources, "NEW")
-    )
+    inserted = _bump(vendor, sources, "NEW")
+    if table == "leadership_user" and vendor == "sqlite":
+        inserted = f"INSERT INTO {_TABLE} (person_id, token) VALUES (NEW.id, {_RANDOM[vendor]});"  # noqa: S608
+    elif table == "leadership_user":
+        # At commit (below): only if she still exists then.
+        inserted = (
+            f"INSERT INTO {_TABLE} (person_id, token) SELECT NEW.id, {_RANDOM[vendor]} "  # noqa: S608
+            "WHERE EXISTS (SELECT 1 FROM leadership_user WHERE id = NEW.id) "
+            "ON CONFLICT (person_id) DO NOTHING; " + inserted
+        )
     updated = _bump(vendor, sources, "NEW") + " " + _bump(vendor, sources, "OLD")
     deleted = _bump(vendor, sources, "OLD")
     if vendor == "sqlite":
@@ -130,8 +135,11 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$""",
-        f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+        # Deferred to the commit: a token row is locked only as the transaction ends, after
+        # every lock the write itself takes, so it never waits on a row another writer holds
+        # while holding one that writer wants (no deadlock with the app's own locks).
+        f"CREATE CONSTRAINT TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {name}()",
     ]
 
 
@@ -175,9 +183,11 @@ def lines_create_sql(vendor: str) -> list[str]:
     return [
         f"CREATE FUNCTION {_LINES_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN {bump} RETURN NULL; END $$",
-        f"CREATE TRIGGER {_LINES}_insert_delete AFTER INSERT OR DELETE ON leadership_user "
+        f"CREATE CONSTRAINT TRIGGER {_LINES}_insert_delete AFTER INSERT OR DELETE "
+        "ON leadership_user DEFERRABLE INITIALLY DEFERRED "
         f"FOR EACH ROW EXECUTE FUNCTION {_LINES_FUNCTION}()",
-        f"CREATE TRIGGER {_LINES}_update AFTER UPDATE ON leadership_user FOR EACH ROW "
+        f"CREATE CONSTRAINT TRIGGER {_LINES}_update AFTER UPDATE ON leadership_user "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
         f"WHEN ({changed}) EXECUTE FUNCTION {_LINES_FUNCTION}()",
     ]
 
@@ -190,6 +200,14 @@ def lines_drop_sql(vendor: str) -> list[str]:
         f"DROP TRIGGER IF EXISTS {_LINES}_update ON leadership_user",
         f"DROP FUNCTION IF EXISTS {_LINES_FUNCTION}()",
     ]
+
+
+def immediate_sql() -> str:
+    """PostgreSQL: run this transaction's token triggers at each write instead of at commit
+    (for tests that never commit)."""
+    names = [_name(table) for table in SOURCES]
+    names += [f"{_LINES}_insert_delete", f"{_LINES}_update"]
+    return f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE"
 
 
 def lines_token() -> int | None:
