@@ -4,8 +4,13 @@ Every person has one row in `transitions_personversion` whose `token` takes a ne
 in the same transaction, whenever anything that any page shows about her is written: her
 account, check-ins and ratings, evidence and its shifts, focus, reviews about her or by her,
 1:1s and their items, feedback she asked for or was asked for, and the framework's content
-(which moves everyone's token). Database triggers do it (migration 0017), so no write path can
-forget: the app's views, the admin, imports, erasure, bulk updates and raw SQL alike.
+(which moves everyone's token). Database triggers do it (migrations 0017 to 0022), so no
+write path can forget: the app's views, the admin, imports, erasure, bulk updates and raw SQL
+alike.
+
+On PostgreSQL the triggers run at commit (deferred constraint triggers): the token rows are
+locked only as a write ends, after every lock the write itself takes. The token table has no
+database foreign key, for the same reason (see PersonVersion).
 
 A token is random rather than a counter: a database restored from a backup, or a test database
 rolled back, never brings back a token that a cache may still hold for other content.
