@@ -33,31 +33,6 @@ def _fresh_cache() -> None:
         cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _version_triggers_at_each_write(request: pytest.FixtureRequest) -> None:
-    """On PostgreSQL the version triggers run at commit; a test in one transaction never
-    commits, so there they run at each write. Tests that commit for real (transactional,
-    live server, races) keep them at commit, as in production."""
-    marker = request.node.get_closest_marker("django_db")
-    names = request.fixturenames
-    if "db" not in names and marker is None:
-        return
-    if (marker and marker.kwargs.get("transaction")) or {
-        "transactional_db",
-        "live_server",
-    } & set(names):
-        return
-    if "db" in names:
-        request.getfixturevalue("db")
-    from django.db import connection
-
-    from transitions import versions
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(versions.immediate_sql())
-
-
 @pytest.fixture
 def framework(db: None) -> Framework:
     """The article's framework, loaded by the data migration."""

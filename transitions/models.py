@@ -1202,9 +1202,10 @@ class PersonVersion(models.Model):
     transaction as the write: database triggers set it (transitions/versions.py), the app only
     reads it. Page caches are keyed by these tokens, never by time."""
 
-    # No foreign key in the database: a second token update in one transaction would check
-    # it (FOR KEY SHARE on her account), and wait on services that lock the account as a
-    # mutex while they wait on the writer — a deadlock. Django still deletes the row with her.
+    # No foreign key in the database (on PostgreSQL, migration 0022): a second token update in
+    # one transaction would check it (FOR KEY SHARE on her account) and wait on services that
+    # lock the account as a mutex while they wait on the writer — a deadlock. Django still
+    # deletes the row with her.
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

@@ -8,9 +8,11 @@ account, check-ins and ratings, evidence and its shifts, focus, reviews about he
 write path can forget: the app's views, the admin, imports, erasure, bulk updates and raw SQL
 alike.
 
-On PostgreSQL the triggers run at commit (deferred constraint triggers): the token rows are
-locked only as a write ends, after every lock the write itself takes. The token table has no
-database foreign key, for the same reason (see PersonVersion).
+On PostgreSQL they are constraint triggers, deferrable but run at each write: run at commit
+instead, they made a test server's flush (TRUNCATE) deadlock with a request committing as the
+test ended. The token table has no database foreign key (see PersonVersion): a second token
+update in one transaction would check it with FOR KEY SHARE on the account, which services
+lock as a mutex — a deadlock.
 
 A token is random rather than a counter: a database restored from a backup, or a test database
 rolled back, never brings back a token that a cache may still hold for other content.
@@ -140,11 +142,9 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$""",
-        # Deferred to the commit: a token row is locked only as the transaction ends, after
-        # every lock the write itself takes, so it never waits on a row another writer holds
-        # while holding one that writer wants (no deadlock with the app's own locks).
+        # Deferrable (SET CONSTRAINTS … DEFERRED moves them to the commit), run at each write.
         f"CREATE CONSTRAINT TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {name}()",
+        f"DEFERRABLE INITIALLY IMMEDIATE FOR EACH ROW EXECUTE FUNCTION {name}()",
     ]
 
 
@@ -189,10 +189,10 @@ def lines_create_sql(vendor: str) -> list[str]:
         f"CREATE FUNCTION {_LINES_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN {bump} RETURN NULL; END $$",
         f"CREATE CONSTRAINT TRIGGER {_LINES}_insert_delete AFTER INSERT OR DELETE "
-        "ON leadership_user DEFERRABLE INITIALLY DEFERRED "
+        "ON leadership_user DEFERRABLE INITIALLY IMMEDIATE "
         f"FOR EACH ROW EXECUTE FUNCTION {_LINES_FUNCTION}()",
         f"CREATE CONSTRAINT TRIGGER {_LINES}_update AFTER UPDATE ON leadership_user "
-        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+        f"DEFERRABLE INITIALLY IMMEDIATE FOR EACH ROW "
         f"WHEN ({changed}) EXECUTE FUNCTION {_LINES_FUNCTION}()",
     ]
 
@@ -205,14 +205,6 @@ def lines_drop_sql(vendor: str) -> list[str]:
         f"DROP TRIGGER IF EXISTS {_LINES}_update ON leadership_user",
         f"DROP FUNCTION IF EXISTS {_LINES_FUNCTION}()",
     ]
-
-
-def immediate_sql() -> str:
-    """PostgreSQL: run this transaction's token triggers at each write instead of at commit
-    (for tests that never commit)."""
-    names = [_name(table) for table in SOURCES]
-    names += [f"{_LINES}_insert_delete", f"{_LINES}_update"]
-    return f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE"
 
 
 def lines_token() -> int | None:

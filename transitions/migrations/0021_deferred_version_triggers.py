@@ -1,5 +1,5 @@
-"""On PostgreSQL the version triggers run at commit (constraint triggers, deferred): a token
-row is then locked only as a write ends, so it cannot deadlock with the write's own locks."""
+"""On PostgreSQL the version triggers become constraint triggers (deferrable, run at each
+write), recreated from transitions/versions.py."""
 
 from django.db import migrations
 
