@@ -270,8 +270,7 @@ class MixedUser(FastHttpUser):
             view, path = self.rng.choice(pages)
             self.read(view, path)
 
-    def pages(self) -> list[tuple[View, str]]:
-        raise NotImplementedError
+    pages: Callable[[], list[tuple[View, str]]]  # what the account reads (each role's own)
 
 
 class PmUser(MixedUser):
