@@ -137,9 +137,9 @@ def test_two_parallel_complete_review_posts_complete_it_once() -> None:
     manager = UserFactory()
     pm, framework, shifts = _person()
     User.objects.filter(pk=pm.pk).update(manager=manager)
-    _ready_review(manager, pm, framework, shifts)
+    draft = _ready_review(manager, pm, framework, shifts)
     clients = _clients(manager, 2)
-    form = {"action": "complete", "summary": "Ready.", "agreed_focus": ""}
+    form = {"action": "complete", "summary": "Ready.", "agreed_focus": "", "review": draft.pk}
     responses = _race(lambda i: clients[i].post(f"/team/{pm.username}/", form))
     assert sorted(r.status_code for r in responses) == [302, 302]
     assert Review.objects.completed().filter(person=pm).count() == 1

@@ -628,3 +628,31 @@ def test_the_loser_of_a_race_to_complete_a_review_is_told_it_was_already_complet
     response = client.post("/team/priya/", {"action": "complete", "summary": "x"}, follow=True)
     assertContains(response, "already completed")
     assert response.redirect_chain[-1][0] == f"/team/priya/reviews/{done.pk}/"
+
+
+def test_a_second_click_arriving_after_the_review_was_completed_shows_the_completed_review(
+    client: Client, manager: User, pm: User, shifts: list[Shift]
+) -> None:
+    _login(client, manager)
+    client.post("/team/priya/reviews/new/")
+    draft_page = client.get("/team/priya/")
+    done = _complete_review(pm, manager, shifts)  # the first click, already committed
+    assertContains(draft_page, f'name="review" value="{done.pk}"')
+    response = client.post(
+        "/team/priya/", {"action": "complete", "summary": "x", "review": done.pk}, follow=True
+    )
+    assertContains(response, "already completed")
+    assert response.redirect_chain[-1][0] == f"/team/priya/reviews/{done.pk}/"
+
+
+def test_a_post_from_a_discarded_review_is_refused_not_taken_for_a_completed_one(
+    client: Client, manager: User, pm: User, shifts: list[Shift]
+) -> None:
+    earlier = _complete_review(pm, manager, shifts)
+    _login(client, manager)
+    client.post("/team/priya/reviews/new/")
+    discarded = Review.objects.drafts().get(person=pm)
+    client.post("/team/priya/reviews/discard/")
+    for sent in (discarded.pk, earlier.pk + 1000, "x"):
+        response = client.post("/team/priya/", {"action": "complete", "review": sent})
+        assertContains(response, "There is no review in progress", status_code=409)

@@ -46,6 +46,9 @@ def review(request: HttpRequest, username: str) -> HttpResponse:
     if draft is None:
         if request.htmx:
             return _text_status(request, None, gone=True, status=409)
+        if _completed_since_sent(request, report):
+            # The second of two clicks (or tabs) arriving after the first completed it.
+            return _already_completed(request, report)
         return _history_page(request, report, status=409, refused=True)
 
     text = ReviewTextForm(request.POST)
@@ -210,6 +213,17 @@ def review_discard(request: HttpRequest, username: str) -> HttpResponse:
         request,
         "transitions/review_discard.html",
         {"review": draft, "report": report, "nav": "team"},
+    )
+
+
+def _completed_since_sent(request: HttpRequest, report: User) -> bool:
+    """Whether the draft this form was sent from has been completed by this manager."""
+    sent = request.POST.get("review", "")
+    return (
+        sent.isdigit()
+        and Review.objects.completed()
+        .filter(pk=int(sent), person=report, manager=request.user)
+        .exists()
     )
 
 
