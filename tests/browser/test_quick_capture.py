@@ -23,16 +23,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 WIDTHS = [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
 
 
-def _in_viewport(page: Page, selector: str) -> bool:
-    return page.evaluate(
-        """(selector) => {
-            const box = document.querySelector(selector).getBoundingClientRect();
-            return box.top < window.innerHeight && box.bottom > 0;
-        }""",
-        selector,
-    )
-
-
 def _quick_add(page: Page, title: str, shift: Shift) -> int:
     """Type a title, choose the shift, press Enter: the three interactions, counted."""
     line = page.get_by_role("form", name="Quick add evidence")
@@ -171,7 +161,7 @@ def test_add_evidence_from_a_check_in_row_comes_back_to_that_row(
         row.get_by_text("Evidence added: Walked the board through the pricing case")
     ).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Saved “Walked the board")).to_be_visible()
-    assert _in_viewport(page, f"#shift-{shift.slug}")
+    expect(row).to_be_in_viewport()  # (waits: the browser may scroll after the load)
     assert page.evaluate("window.scrollY") > 0  # not back at the top of the page
     width = "phone" if viewport == PHONE else "desktop"
     if js:  # (axe itself needs JavaScript)
@@ -190,7 +180,7 @@ def test_add_evidence_from_a_dashboard_gap_comes_back_to_that_gap(
     page.get_by_role("button", name="Save evidence").click()
     expect(page).to_have_url(re.compile(rf"/\?added=\d+#gap-{shifts[-1].slug}$"))
     expect(gap.get_by_text("Evidence added: Sized the new-market opportunity")).to_be_visible()
-    assert _in_viewport(page, f"#gap-{shifts[-1].slug}")
+    expect(gap).to_be_in_viewport()
 
 
 def _form_values(page: Page) -> dict[str, str]:
