@@ -63,6 +63,7 @@ def test_first_check_in_with_autosave(open_page: Any, pm: User, shifts: list[Shi
 
     page.get_by_role("button", name="Start your first check-in").click()
     expect(page).to_have_title(re.compile(r"^Check-in in progress · "))
+    page.wait_for_load_state()  # htmx listens once the deferred script has run
     expect(page.locator("#progress-count")).to_have_text(f"0 of {len(shifts)} shifts rated")
     header = page.locator(".page-header")
     expect(header).to_contain_text(
@@ -117,6 +118,7 @@ def test_first_check_in_without_javascript(open_page: Any, pm: User, shifts: lis
     page.goto("/")
     page.get_by_role("button", name="Start your first check-in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check-in in progress")
+    page.wait_for_load_state()
     header = page.locator(".page-header")
     expect(header).to_contain_text(
         "“Save draft” keeps your ratings and notes for later.", use_inner_text=True

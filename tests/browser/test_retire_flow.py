@@ -34,6 +34,7 @@ def test_retired_shift_leaves_new_check_ins_and_stays_in_history(
     page.goto("/check-ins/")
     page.get_by_role("button", name="Start a check-in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check-in in progress")
+    page.wait_for_load_state()  # htmx listens once the deferred script has run
     active = len(shifts) - 1
     expect(page.locator("#progress-count")).to_have_text(f"0 of {active} shifts rated")
     expect(page.locator("fieldset.rating")).to_have_count(active)

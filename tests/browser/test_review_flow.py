@@ -50,6 +50,9 @@ def open_review_from_team_page(page: Page) -> None:
     page.get_by_role("link", name="Review Priya").click()
     page.get_by_role("button", name="Start a review").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review of Priya")
+    # The heading shows while the page is still loading; a rating chosen before the
+    # deferred script has run would not be sent by htmx (the form's Save button would).
+    page.wait_for_load_state()
 
 
 def pm_reads_the_review(open_page: Any, pm: User, *, js: bool) -> None:

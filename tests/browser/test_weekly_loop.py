@@ -83,6 +83,7 @@ def _marco_prepares_the_1_1(page: Page, first: Shift) -> None:
     page.get_by_role("link", name="Priya").click()
     page.get_by_role("button", name="Start a 1:1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("1:1 with Priya")
+    page.wait_for_load_state()  # htmx listens once the deferred script has run
     disconnect = page.locator(".suggestion--disconnect")
     expect(disconnect).to_have_count(1)
     expect(disconnect).to_contain_text(first.to_text)
@@ -115,6 +116,8 @@ def _marco_completes_a_review(page: Page, shifts: list[Shift]) -> None:
     page.goto("/team/")
     page.get_by_role("link", name="Review Priya").click()
     page.get_by_role("button", name="Start a review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review of Priya")
+    page.wait_for_load_state()  # htmx sends the ratings once the deferred script has run
     for shift in shifts:
         page.get_by_role(
             "group", name=f"Your rating of Priya: from {shift.from_text} to {shift.to_text}"
