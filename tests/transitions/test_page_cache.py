@@ -10,6 +10,7 @@ and not where they must not.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -537,3 +538,15 @@ def test_the_reporting_lines_token_moves_with_who_is_under_whom(world: World) ->
     world.other_pm.is_active = False
     world.other_pm.save()
     assert versions.lines_token() != moved
+
+
+def test_pages_are_kept_compressed_and_served_whole(world: World) -> None:
+    """A process keeps thousands of pages: each is stored compressed, and what is served from
+    it is the page as built."""
+    cache = caches["pages"]
+    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
+        _, built = world.get("pm", "/packet/")
+    [kept] = [c.args[1] for c in stored.call_args_list if isinstance(c.args[1], bytes)]
+    assert len(kept) * 3 < len(built.encode())
+    assert _normalised(zlib.decompress(kept).decode()) == built
+    assert world.get("pm", "/packet/") == (200, built)
