@@ -656,3 +656,25 @@ def test_a_post_from_a_discarded_review_is_refused_not_taken_for_a_completed_one
     for sent in (discarded.pk, earlier.pk + 1000, "x"):
         response = client.post("/team/priya/", {"action": "complete", "review": sent})
         assertContains(response, "There is no review in progress", status_code=409)
+
+
+def test_words_a_second_tab_sent_after_the_review_was_completed_are_given_back(
+    client: Client, manager: User, pm: User, shifts: list[Shift]
+) -> None:
+    _login(client, manager)
+    client.post("/team/priya/reviews/new/")
+    done = _complete_review(pm, manager, shifts, summary="Doing well.")  # the other tab
+    form = {
+        "action": "complete",
+        "review": done.pk,
+        "summary": "Ready to lead the <b>pricing</b> squad.",
+        "agreed_focus": "Hiring.",  # the same as completed: nothing to give back
+    }
+    response = client.post("/team/priya/", form, follow=True)
+    assert response.redirect_chain[-1][0] == f"/team/priya/reviews/{done.pk}/"
+    assertContains(response, "not in the completed review")
+    assertContains(response, "summary: “Ready to lead the &lt;b&gt;pricing&lt;/b&gt; squad.”")
+    assertNotContains(response, "agreed focus: “Hiring.”")
+    same = client.post("/team/priya/", {**form, "summary": "Doing well."}, follow=True)
+    assertContains(same, "already completed")
+    assertNotContains(same, "not in the completed review")

@@ -46,9 +46,10 @@ def review(request: HttpRequest, username: str) -> HttpResponse:
     if draft is None:
         if request.htmx:
             return _text_status(request, None, gone=True, status=409)
-        if _completed_since_sent(request, report):
+        done = _completed_since_sent(request, report)
+        if done is not None:
             # The second of two clicks (or tabs) arriving after the first completed it.
-            return _already_completed(request, report)
+            return _already_completed(request, report, done)
         return _history_page(request, report, status=409, refused=True)
 
     text = ReviewTextForm(request.POST)
@@ -216,27 +217,44 @@ def review_discard(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
-def _completed_since_sent(request: HttpRequest, report: User) -> bool:
-    """Whether the draft this form was sent from has been completed by this manager."""
+def _completed_since_sent(request: HttpRequest, report: User) -> Review | None:
+    """The draft this form was sent from, if this manager has completed it since."""
     sent = request.POST.get("review", "")
+    if not sent.isdigit():
+        return None
     return (
-        sent.isdigit()
-        and Review.objects.completed()
-        .filter(pk=int(sent), person=report, manager=request.user)
-        .exists()
+        Review.objects.completed().filter(pk=int(sent), person=report, manager=request.user).first()
     )
 
 
-def _already_completed(request: HttpRequest, report: User) -> HttpResponse:
-    """The loser of a race to complete (or save) a review: show the completed one."""
+def _already_completed(
+    request: HttpRequest, report: User, done: Review | None = None
+) -> HttpResponse:
+    """The loser of a race to complete (or save) a review: show the completed one, and give
+    back any words this form sent that the completed review does not have."""
     messages.info(
         request,
         "This review was already completed (in another tab or by a second click): "
         "here it is. Nothing more was saved.",
     )
-    done = progress.last_completed_review(report, by=request.user)
+    if done is None:
+        done = progress.last_completed_review(report, by=request.user)
     if done is None:
         return redirect("team_review", username=report.username)
+    unsaved = [
+        f"{label}: “{typed}”"
+        for label, typed, kept in (
+            ("summary", request.POST.get("summary", "").strip(), done.summary),
+            ("agreed focus", request.POST.get("agreed_focus", "").strip(), done.agreed_focus),
+        )
+        if typed and typed != kept.strip()
+    ]
+    if unsaved:
+        messages.warning(
+            request,
+            "What you had typed in this tab is not in the completed review; copy it if you "
+            "need it — " + "; ".join(unsaved),
+        )
     return redirect("team_review_detail", username=report.username, pk=done.pk)
 
 
