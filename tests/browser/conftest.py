@@ -271,7 +271,10 @@ def axe_violations(
     or only the given `rules` (ids of rules among those).
 
     The page's CSP allows no inline script, so axe is evaluated, not added as a <script>.
-    `open_details` opens every <details> first, so that hidden content is checked too."""
+    `open_details` opens every <details> first, so that hidden content is checked too.
+    The page is checked once loaded: its heading can show before its stylesheet applies, and
+    unstyled links are too small to tap."""
+    page.wait_for_load_state()
     if not _axe_source:
         _axe_source.append(AXE_SOURCE_PATH.read_text(encoding="utf-8"))
     if not page.evaluate("typeof window.axe === 'object'"):
